@@ -1,0 +1,33 @@
+"""One exception hierarchy for the whole library; nodes catch these and fall back to a safe hold."""
+
+
+class HumanoidLMMError(Exception):
+    """Base of every error raised on purpose by humanoid_lmm."""
+
+
+class ConfigError(HumanoidLMMError, ValueError):
+    """A configuration file or value is invalid; the message names the field and the valid choices."""
+
+
+class MotionError(HumanoidLMMError, ValueError):
+    """A motion is malformed (wrong shape, non-finite values, bad fps)."""
+
+
+class GenerationError(HumanoidLMMError):
+    """The motion model could not produce a valid motion within its retry budget."""
+
+
+class RetargetError(HumanoidLMMError):
+    """Retargeting failed (unreachable targets, solver failure)."""
+
+
+class ValidationFailed(HumanoidLMMError):
+    """A trajectory failed simulation checks and may not be streamed."""
+
+
+class SafetyError(HumanoidLMMError):
+    """The safety layer refused a command (e-stop latched, watchdog, another publisher...)."""
+
+
+class CommandRejected(HumanoidLMMError, ValueError):
+    """A user command was refused (empty, too long, not understood)."""
