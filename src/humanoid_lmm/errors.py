@@ -30,4 +30,8 @@ class SafetyError(HumanoidLMMError):
 
 
 class CommandRejected(HumanoidLMMError, ValueError):
-    """A user command was refused (empty, too long, not understood)."""
+    """A user command was refused; `reason` is a short code: empty, too_long, not_english, unknown_verb."""
+
+    def __init__(self, message: str, reason: str = "invalid"):
+        super().__init__(message)
+        self.reason = reason
