@@ -30,6 +30,14 @@ from .skeleton import (
 
 from .synth import PRIMITIVES, sample_clip, synthesize_corpus
 
+# import / export, whole-motion ops, MotionLib build (issue #3 part B)
+from . import io
+from .annotate import Annotator, RuleAnnotator, annotate
+from .build import BuildReport, build_motionlib
+from .filters import FilterConfig, FilterResult, check_motion
+from .io import load_motion
+from .ops import canonical_facing, ground_align, heading, resample
+
 __all__ = [
     "Motion",
     "SMPL_JOINT_NAMES",
@@ -59,4 +67,18 @@ __all__ = [
     "PRIMITIVES",
     "sample_clip",
     "synthesize_corpus",
+    "io",
+    "load_motion",
+    "resample",
+    "ground_align",
+    "canonical_facing",
+    "heading",
+    "FilterConfig",
+    "FilterResult",
+    "check_motion",
+    "Annotator",
+    "RuleAnnotator",
+    "annotate",
+    "BuildReport",
+    "build_motionlib",
 ]
