@@ -1,0 +1,162 @@
+"""Behaviour table: generate each command with several seeds and check the named behaviour kinematically.
+
+    python -m humanoid_lmm.lmm.evaluate --model models/lmm --seeds 5      # prints a markdown table
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import dataclass
+
+from humanoid_lmm.errors import GenerationError
+from humanoid_lmm.eval.behaviour import check_behaviour
+
+__all__ = ["BEHAVIOUR_COMMANDS", "PRIMITIVE_OF_CHECK", "BehaviourRow", "behaviour_table", "round_trip_table",
+           "format_table"]
+
+# behaviour check -> procedural corpus primitive showing it (for the tokenizer round-trip reference)
+PRIMITIVE_OF_CHECK = {
+    "wave_right": "wave_right", "wave_left": "wave_left", "raise_right_arm": "raise_right_arm",
+    "raise_left_arm": "raise_left_arm", "raise_both_arms": "raise_both_arms", "squat": "squat", "bow": "bow",
+    "jump": "jump_in_place", "turn_left": "turn_left", "turn_right": "turn_right", "kick_left": "kick_left",
+    "kick_right": "kick_right", "clap": "clap", "punch_right": "punch_right", "step_left": "step_left",
+    "step_right": "step_right", "walk_forward": "step_forward", "walk_backward": "step_back",
+}
+
+# (command, behaviour check, repetitions or None): spans the procedural corpus' primitives
+BEHAVIOUR_COMMANDS: tuple[tuple[str, str, int | None], ...] = (
+    ("wave your right hand", "wave_right", None),
+    ("wave with your left hand", "wave_left", None),
+    ("raise your right arm", "raise_right_arm", None),
+    ("raise your left arm", "raise_left_arm", None),
+    ("raise both arms", "raise_both_arms", None),
+    ("squat", "squat", None),
+    ("squat twice", "squat", 2),
+    ("bow", "bow", None),
+    ("jump", "jump", None),
+    ("turn left", "turn_left", None),
+    ("turn right", "turn_right", None),
+    ("kick with the left leg", "kick_left", None),
+    ("kick with your right leg", "kick_right", None),
+    ("clap your hands", "clap", None),
+    ("clap twice", "clap", 2),
+    ("punch with your right hand", "punch_right", None),
+    ("step to the left", "step_left", None),
+    ("step to the right", "step_right", None),
+    ("walk forward", "walk_forward", None),
+    ("step backward", "walk_backward", None),
+)
+
+
+@dataclass
+class BehaviourRow:
+    command: str
+    behaviour: str
+    passed: int
+    total: int
+    failures: list[str]
+    seconds: float       # mean generated motion length [s]
+
+    @property
+    def rate(self) -> float:
+        return self.passed / max(self.total, 1)
+
+
+def behaviour_table(generator, seeds=range(5), commands=BEHAVIOUR_COMMANDS) -> list[BehaviourRow]:
+    """Generate every command with every seed; a GenerationError counts as a failure."""
+    rows = []
+    for text, name, reps in commands:
+        ok, fails, secs = 0, [], []
+        for seed in seeds:
+            try:
+                motion = generator.generate(text, seed=seed)
+            except GenerationError as exc:
+                fails.append(f"seed {seed}: {exc}")
+                continue
+            secs.append(motion.duration_s)
+            res = check_behaviour(name, motion, reps)
+            ok += res.passed
+            if not res.passed:
+                fails.append(f"seed {seed}: {res.detail}")
+        rows.append(BehaviourRow(text, name + (f" x{reps}" if reps else ""), ok, len(list(seeds)), fails,
+                                 sum(secs) / max(len(secs), 1)))
+    return rows
+
+
+def round_trip_table(motion_tokenizer, n: int = 5, commands=BEHAVIOUR_COMMANDS, seed: int = 0) -> list[BehaviourRow]:
+    """Upper bound for the LMM: the same checks on tokenizer round trips of ground-truth corpus clips
+    (``n`` random parameter draws of the primitive each command names; repetitions set when given)."""
+    import numpy as np
+
+    from humanoid_lmm.motion.synth import PRIMITIVES, build_clip
+
+    rows, rng = [], np.random.default_rng(seed)
+    for text, name, reps in commands:
+        prim = PRIMITIVES[PRIMITIVE_OF_CHECK[name]]
+        ok, fails, secs = 0, [], []
+        for i in range(n):
+            params = prim.sample(rng)
+            if reps:
+                params["reps"] = reps
+            clip = build_clip([(prim, params)])
+            rec = motion_tokenizer.decode(motion_tokenizer.encode(clip))
+            res = check_behaviour(name, rec, reps)
+            ok += res.passed
+            secs.append(rec.duration_s)
+            if not res.passed:
+                fails.append(f"draw {i}: {res.detail}")
+        rows.append(BehaviourRow(text, name + (f" x{reps}" if reps else ""), ok, n, fails, sum(secs) / n))
+    return rows
+
+
+def format_table(rows: list[BehaviourRow]) -> str:
+    lines = ["| command | check | passed | rate | mean length [s] |", "|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r.command} | {r.behaviour} | {r.passed}/{r.total} | {r.rate:.0%} | {r.seconds:.1f} |")
+    tot = sum(r.passed for r in rows), sum(r.total for r in rows)
+    lines.append(f"| **all** | | {tot[0]}/{tot[1]} | {tot[0] / max(tot[1], 1):.0%} | |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    import torch
+
+    from humanoid_lmm.lmm.generation import MotionGenerator
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default=None)
+    ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--temperature", type=float, default=None)
+    ap.add_argument("--top-k", type=int, default=None)
+    ap.add_argument("--top-p", type=float, default=None)
+    ap.add_argument("--round-trip", action="store_true",
+                    help="check tokenizer round trips of ground-truth clips instead (the LMM's upper bound)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print the failures")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    from humanoid_lmm.lmm.configuration_lmm import SamplingConfig
+
+    d = SamplingConfig()
+    sampling = SamplingConfig(temperature=d.temperature if args.temperature is None else args.temperature,
+                              top_k=d.top_k if args.top_k is None else args.top_k,
+                              top_p=d.top_p if args.top_p is None else args.top_p)
+    print(f"sampling: temperature={sampling.temperature} top_k={sampling.top_k} top_p={sampling.top_p}")
+    gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
+    t0 = time.time()
+    if args.round_trip:
+        rows = round_trip_table(gen.lmm.motion_tokenizer, args.seeds)
+    else:
+        rows = behaviour_table(gen, range(args.seeds))
+    print(format_table(rows))
+    print(f"\n{len(rows)} commands x {args.seeds} seeds in {time.time() - t0:.1f} s")
+    if args.verbose:
+        for r in rows:
+            for f in r.failures:
+                print(f"FAIL {r.command}: {f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,209 @@
+"""Training loop for stage 1 (text<->motion alignment) and stage 2 (instruction tuning).
+
+Runs on CPU or one CUDA device, and unchanged under ``torchrun --nproc_per_node N`` (DDP; gloo on CPU,
+nccl on CUDA). Step-based: each process draws its own batches from a generator seeded by
+(seed, rank, step), so a resumed run continues the same stream. Rank 0 writes checkpoints
+``out/checkpoint-<step>/`` (model, tokenizer, lmm_config.json, trainer_state.pt), ``out/final/`` and
+``out/metrics.jsonl``; training resumes from the newest checkpoint in ``out``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import random
+import shutil
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+
+from humanoid_lmm.errors import ConfigError
+from humanoid_lmm.lmm.configuration_lmm import TrainConfig
+from humanoid_lmm.lmm.data_lmm import (ExampleBuilder, PairRecord, corpus_texts, encode_corpus, load_records,
+                                       record_source, save_records)
+from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel, load_motion_tokenizer, resolve_path
+
+__all__ = ["train", "latest_checkpoint", "load_corpus_records"]
+
+
+def _dist_info() -> tuple[int, int, int]:
+    return int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("LOCAL_RANK", 0))
+
+
+def _barrier(world: int) -> None:
+    if world > 1:
+        dist.barrier()
+
+
+def latest_checkpoint(out: str | Path) -> Path | None:
+    """Newest ``checkpoint-<step>`` folder holding a trainer_state.pt, or None."""
+    cks = [p for p in Path(out).glob("checkpoint-*") if (p / "trainer_state.pt").is_file()]
+    return max(cks, key=lambda p: int(p.name.split("-")[1])) if cks else None
+
+
+def _fingerprint(cfg: TrainConfig) -> str:
+    """Corpus folder + motion tokenizer weights hash: a cached tokenisation is reused only if both match."""
+    weights = resolve_path(cfg.motion_tokenizer) / "model.safetensors"
+    digest = hashlib.sha1(weights.read_bytes()).hexdigest()[:16] if weights.is_file() else "unsaved"
+    return f"{resolve_path(cfg.data).resolve()}|{digest}"
+
+
+def load_corpus_records(cfg: TrainConfig, motion_tokenizer, split: str, cache_dir: Path) -> list[PairRecord]:
+    """Tokenised corpus split, cached as ``cache_dir/records_<split>.npz`` (recomputed if stale)."""
+    path, source = cache_dir / f"records_{split}.npz", _fingerprint(cfg)
+    if path.is_file() and record_source(path) == source:
+        return load_records(path)
+    recs = encode_corpus(motion_tokenizer, resolve_path(cfg.data), split)
+    save_records(recs, path, source)
+    return recs
+
+
+def _lr(cfg: TrainConfig, step: int) -> float:
+    if step < cfg.warmup_steps:
+        return cfg.lr * (step + 1) / cfg.warmup_steps
+    frac = (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps)
+    return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+
+
+def _save(lmm: LargeMotionModel, opt, step: int, cfg: TrainConfig, out: Path, mt_src: Path | None) -> Path:
+    ck = out / f"checkpoint-{step}"
+    lmm.save_pretrained(ck, motion_tokenizer_src=mt_src)
+    torch.save({"step": step, "optimizer": opt.state_dict() if opt is not None else None,
+                "stage": cfg.stage}, ck / "trainer_state.pt")
+    old = sorted((p for p in out.glob("checkpoint-*") if p != ck and int(p.name.split("-")[1]) > 0),
+                 key=lambda p: int(p.name.split("-")[1]))
+    for p in old[: max(0, len(old) - (cfg.keep_checkpoints - 1))]:
+        shutil.rmtree(p, ignore_errors=True)
+    return ck
+
+
+def _init_model(cfg: TrainConfig, mt, train_recs, out: Path, mt_src: Path) -> None:
+    """Rank 0: write checkpoint-0 (a new model or ``cfg.init``) so every rank starts from the same files."""
+    if cfg.init:
+        lmm = LargeMotionModel.from_pretrained(resolve_path(cfg.init))
+    else:
+        m = cfg.model
+        m.codebook_size, m.num_parts, m.downsample, m.fps = (int(mt.codebook_size), int(mt.num_parts),
+                                                            int(mt.downsample), float(mt.fps))
+        m.__post_init__()
+        torch.manual_seed(cfg.seed)
+        lmm = LargeMotionModel.create(m, corpus_texts(train_recs, random.Random(cfg.seed)))
+    _save(lmm, None, 0, cfg, out, mt_src)
+
+
+def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
+    """Train (or resume) one stage; returns ``out/final``. ``motion_tokenizer`` overrides the checkpoint."""
+    rank, world, local = _dist_info()
+    use_cuda = cfg.device == "cuda" or (cfg.device == "auto" and torch.cuda.is_available())
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group("nccl" if use_cuda else "gloo")
+    device = torch.device(f"cuda:{local}" if use_cuda else "cpu")
+    if not use_cuda:
+        torch.set_num_threads(cfg.threads)
+    out = Path(cfg.out)
+    out.mkdir(parents=True, exist_ok=True)
+    mt_src = resolve_path(cfg.motion_tokenizer)
+    if motion_tokenizer is None:
+        if not mt_src.exists():
+            raise ConfigError(f"motion_tokenizer={cfg.motion_tokenizer!r}: {mt_src} does not exist")
+        motion_tokenizer = load_motion_tokenizer(mt_src, device=device)
+    mt_bundle = mt_src if mt_src.exists() else None
+
+    if rank == 0:
+        train_recs = load_corpus_records(cfg, motion_tokenizer, "train", out)
+        load_corpus_records(cfg, motion_tokenizer, "val", out)
+        if latest_checkpoint(out) is None:
+            _init_model(cfg, motion_tokenizer, train_recs, out, mt_bundle)
+    _barrier(world)
+    train_recs = load_records(out / "records_train.npz")
+    val_recs = load_records(out / "records_val.npz") or train_recs[:64]
+    if not train_recs:
+        raise ConfigError(f"data={cfg.data!r}: the train split has no motions with text")
+
+    ck = latest_checkpoint(out)
+    lmm = LargeMotionModel.from_pretrained(ck, device=device)
+    lmm.set_motion_tokenizer(motion_tokenizer)
+    model = lmm.model
+    model.train()
+    state = torch.load(ck / "trainer_state.pt", map_location="cpu", weights_only=False)
+    start = int(state["step"])
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.98))
+    if state.get("optimizer") is not None:
+        opt.load_state_dict(state["optimizer"])
+    ddp = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if use_cuda else None) if world > 1 else model
+    builder = ExampleBuilder(lmm.tokenizer, lmm.vocab, cfg.stage, cfg.m2t_fraction, cfg.response_only_loss,
+                             lmm.config.n_positions, lmm.config.max_prompt_tokens)
+    amp = torch.autocast("cuda", dtype=torch.bfloat16) if (use_cuda and cfg.amp) else nullcontext()
+
+    def run_eval() -> float:
+        model.eval()
+        rng, tot = random.Random(cfg.seed + 1000 + rank), torch.zeros(2, device=device)
+        with torch.no_grad():
+            for _ in range(cfg.eval_batches):
+                b = {k: v.to(device) for k, v in builder.batch(rng.choices(val_recs, k=cfg.batch_size), rng).items()}
+                with amp:
+                    tot += torch.stack([model(**b).loss.float(), torch.ones((), device=device)])
+        if world > 1:
+            dist.all_reduce(tot)
+        model.train()
+        return float(tot[0] / tot[1])
+
+    bar = None
+    if rank == 0 and cfg.progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=cfg.steps, initial=start, desc=f"lmm stage {cfg.stage}", dynamic_ncols=True)
+    log = open(out / "metrics.jsonl", "a") if rank == 0 else None
+    t0, tokens = time.time(), 0
+    end = cfg.steps
+    for step in range(start, cfg.steps):
+        rng = random.Random(hash((cfg.seed, rank, step)) & 0xFFFFFFFF)
+        batch = {k: v.to(device) for k, v in builder.batch(rng.choices(train_recs, k=cfg.batch_size), rng).items()}
+        for g in opt.param_groups:
+            g["lr"] = _lr(cfg, step)
+        with amp:
+            loss = ddp(**batch).loss
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        tokens += int(batch["attention_mask"].sum()) * world
+        done = step + 1
+        if cfg.max_minutes is not None:
+            stop = torch.tensor(float(time.time() - t0 > 60 * cfg.max_minutes), device=device)
+            if world > 1:
+                dist.all_reduce(stop, op=dist.ReduceOp.MAX)
+            if stop.item() > 0:
+                end = done
+        rec = {"step": done, "loss": loss.item(), "lr": _lr(cfg, step), "tokens_per_s": tokens / (time.time() - t0)}
+        if done % cfg.eval_every == 0 or done == end:
+            rec["eval_loss"] = run_eval()
+        if rank == 0:
+            if bar is not None:
+                bar.update(1)
+                post = {"loss": f"{rec['loss']:.3f}"}
+                if "eval_loss" in rec:
+                    post["eval"] = f"{rec['eval_loss']:.3f}"
+                bar.set_postfix(**post)
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+            if done % cfg.save_every == 0 or done == end:
+                _save(lmm, opt, done, cfg, out, mt_bundle)
+        _barrier(world)
+        if done == end:
+            if end < cfg.steps and rank == 0:
+                print(f"max_minutes={cfg.max_minutes} spent: stopped at step {end} of {cfg.steps}")
+            break
+    if rank == 0:
+        lmm.save_pretrained(out / "final", motion_tokenizer_src=mt_bundle)
+        if bar is not None:
+            bar.close()
+        log.close()
+    _barrier(world)
+    if world > 1:
+        dist.destroy_process_group()
+    return out / "final"

@@ -1,0 +1,78 @@
+"""Kinematic behaviour checks on procedural ground truth: right behaviour passes, wrong ones fail."""
+import numpy as np
+import pytest
+
+from humanoid_lmm.eval.behaviour import BEHAVIOURS, behaviour_of, check_behaviour, check_command, count_peaks
+
+# primitive of the procedural corpus -> behaviour check
+PRIMITIVE_TO_CHECK = {
+    "wave_right": "wave_right", "wave_left": "wave_left", "raise_right_arm": "raise_right_arm",
+    "raise_left_arm": "raise_left_arm", "raise_both_arms": "raise_both_arms", "squat": "squat", "bow": "bow",
+    "turn_left": "turn_left", "turn_right": "turn_right", "kick_left": "kick_left", "kick_right": "kick_right",
+    "clap": "clap", "jump_in_place": "jump", "step_forward": "walk_forward", "step_back": "walk_backward",
+    "step_left": "step_left", "step_right": "step_right", "punch_left": "punch_left", "punch_right": "punch_right",
+}
+# pairs that must NOT be confused (motion of the first, check of the second)
+NEGATIVES = [("squat", "wave_right"), ("turn_left", "turn_right"), ("turn_right", "turn_left"),
+             ("kick_left", "kick_right"), ("kick_right", "kick_left"), ("wave_right", "wave_left"),
+             ("idle_stand", "squat"), ("idle_stand", "bow"), ("idle_stand", "jump"), ("idle_stand", "clap"),
+             ("step_left", "step_right"), ("step_forward", "walk_backward"), ("bow", "squat"),
+             ("raise_right_arm", "raise_left_arm"), ("punch_right", "punch_left"), ("squat", "jump")]
+
+
+def clips(name: str, n: int, seed: int = 0):
+    from humanoid_lmm.motion.synth.base import PRIMITIVES
+    from humanoid_lmm.motion.synth.sample import build_clip
+
+    rng = np.random.default_rng(seed)
+    prim = PRIMITIVES[name]
+    out = []
+    for _ in range(n):
+        p = prim.sample(rng)
+        out.append((build_clip([(prim, p)]), p))
+    return out
+
+
+@pytest.mark.parametrize("prim,check", sorted(PRIMITIVE_TO_CHECK.items()))
+def test_ground_truth_passes(prim, check):
+    for motion, params in clips(prim, 3):
+        res = check_behaviour(check, motion)
+        assert res.passed, (prim, params, res.detail)
+
+
+@pytest.mark.parametrize("prim,check", NEGATIVES)
+def test_wrong_behaviour_fails(prim, check):
+    for motion, params in clips(prim, 3, seed=1):
+        res = check_behaviour(check, motion)
+        assert not res.passed, (prim, params, res.detail)
+
+
+@pytest.mark.parametrize("prim,check", [("squat", "squat"), ("jump_in_place", "jump")])
+def test_repetitions_are_counted(prim, check):
+    for motion, params in clips(prim, 3, seed=2):
+        assert check_behaviour(check, motion, params["reps"]).passed
+        assert not check_behaviour(check, motion, params["reps"] + 1).passed
+
+
+def test_command_parsing():
+    assert behaviour_of("Wave your right hand") == ("wave_right", None)
+    assert behaviour_of("please raise both arms") == ("raise_both_arms", None)
+    assert behaviour_of("raise your left arm") == ("raise_left_arm", None)
+    assert behaviour_of("squat twice") == ("squat", 2)
+    assert behaviour_of("kick with the left leg") == ("kick_left", None)
+    assert behaviour_of("clap three times") == ("clap", 3)
+    assert behaviour_of("step backward") == ("walk_backward", None)
+    assert behaviour_of("walk forward two steps") == ("walk_forward", None)
+    assert behaviour_of("take a step to your left") == ("step_left", None)
+    assert behaviour_of("sing a song") is None
+    with pytest.raises(KeyError, match="no behaviour check"):
+        check_command("sing a song", None)
+    with pytest.raises(KeyError, match="known"):
+        check_behaviour("fly", None)
+    assert set(PRIMITIVE_TO_CHECK.values()) <= set(BEHAVIOURS)
+
+
+def test_count_peaks():
+    t = np.linspace(0, 2 * np.pi * 3, 300)
+    assert count_peaks(np.sin(t), 0.5) == 3
+    assert count_peaks(0.01 * np.sin(t), 0.5) == 0
