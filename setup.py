@@ -45,6 +45,12 @@ setup(
     entry_points={
         "console_scripts": [
             "humanoid-lmm = humanoid_lmm.cli:main",
+            # ROS 2 nodes (`ros2 run humanoid_lmm <name>`; the list is src/humanoid_lmm/ros/graph.py)
+            "humanoid_command = humanoid_lmm.ros.command_node:main",
+            "humanoid_generator = humanoid_lmm.ros.generator_node:main",
+            "humanoid_retargeter = humanoid_lmm.ros.retarget_node:main",
+            "humanoid_validator = humanoid_lmm.ros.validator_node:main",
+            "humanoid_streamer = humanoid_lmm.ros.streamer_node:main",
         ],
     },
 )

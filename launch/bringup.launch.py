@@ -1,0 +1,51 @@
+"""ros2 launch humanoid_lmm bringup.launch.py robot:=g1 mode:=sim|real net_interface:=lo domain_id:=1
+
+The humanoid_lmm graph: command -> generator -> retargeter -> validator -> streamer (same nodes and
+parameter file as `humanoid-lmm up`; src/humanoid_lmm/ros/graph.py). In mode:=sim a MuJoCo robot on the
+Unitree DDS topics is started too.
+"""
+
+import os
+
+from ament_index_python.packages import get_package_share_directory
+from launch import LaunchDescription
+from launch.actions import DeclareLaunchArgument, ExecuteProcess
+from launch.conditions import IfCondition
+from launch.substitutions import LaunchConfiguration, PythonExpression
+from launch_ros.actions import Node
+
+PACKAGE = "humanoid_lmm"
+
+
+def generate_launch_description():
+    params = os.path.join(get_package_share_directory(PACKAGE), "config", "nodes.yaml")
+    robot = LaunchConfiguration("robot")
+    mode = LaunchConfiguration("mode")
+    net_interface = LaunchConfiguration("net_interface")
+    domain_id = LaunchConfiguration("domain_id")
+    overrides = {"robot": robot, "use_sim_time": LaunchConfiguration("use_sim_time")}
+
+    def node(executable, name, extra=None):
+        return Node(package=PACKAGE, executable=executable, name=name, output="screen",
+                    parameters=[params, {**overrides, **(extra or {})}])
+
+    return LaunchDescription([
+        DeclareLaunchArgument("robot", default_value="g1", choices=["g1", "h1"]),
+        DeclareLaunchArgument("mode", default_value="sim", choices=["sim", "real"]),
+        DeclareLaunchArgument("net_interface", default_value="lo"),
+        DeclareLaunchArgument("domain_id", default_value="1"),
+        DeclareLaunchArgument("model_dir", default_value=""),
+        DeclareLaunchArgument("upper_body_only", default_value="false"),
+        DeclareLaunchArgument("use_sim_time", default_value="false"),
+        node("humanoid_command", "humanoid_command"),
+        node("humanoid_generator", "humanoid_generator", {"model_dir": LaunchConfiguration("model_dir")}),
+        node("humanoid_retargeter", "humanoid_retargeter"),
+        node("humanoid_validator", "humanoid_validator", {"upper_body_only": LaunchConfiguration("upper_body_only")}),
+        node("humanoid_streamer", "humanoid_streamer",
+             {"mode": mode, "net_interface": net_interface, "domain_id": domain_id}),
+        ExecuteProcess(
+            cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface],
+            output="screen",
+            condition=IfCondition(PythonExpression(["'", mode, "' == 'sim'"])),
+        ),
+    ])

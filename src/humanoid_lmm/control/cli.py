@@ -1,0 +1,85 @@
+"""`humanoid-lmm sim-robot` and `humanoid-lmm stream`: the simulated robot and the safe streamer on DDS.
+
+Examples:
+  humanoid-lmm sim-robot --robot g1 --domain 1 --iface lo            # terminal 1: MuJoCo robot on DDS
+  humanoid-lmm stream wave_g1.npz --robot g1 --domain 1 --iface lo --no-motion-switcher   # terminal 2
+  humanoid-lmm stream wave_g1.npz --robot g1 --domain 1 --iface lo --arm-sdk             # upper body only
+Real robot (read docs/control.md first): --domain 0 --iface <NIC on 192.168.123.x>, robot on its gantry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+
+__all__ = ["register"]
+
+log = logging.getLogger("humanoid_lmm.control")
+
+
+def _sim_robot(args) -> int:
+    from humanoid_lmm.control.config import load_control_config
+    from humanoid_lmm.control.sim_robot import SimRobot
+    from humanoid_lmm.robots import load_robot_config
+
+    sim = SimRobot(load_robot_config(args.robot), load_control_config(args.config), args.domain, args.iface,
+                   base=args.base)
+    sim.run_forever()
+    return 0
+
+
+def _stream(args) -> int:
+    from humanoid_lmm.control.config import load_control_config
+    from humanoid_lmm.control.unitree_bridge import UnitreeBridge
+    from humanoid_lmm.errors import SafetyError
+    from humanoid_lmm.robots import RobotTrajectory, load_robot_config
+
+    cfg = load_robot_config(args.robot)
+    traj = RobotTrajectory.load_npz(args.trajectory)
+    if traj.robot != cfg.name:
+        log.error("trajectory is for %r, not %r", traj.robot, cfg.name)
+        return 2
+    bridge = UnitreeBridge(cfg, load_control_config(args.config), "arm_sdk" if args.arm_sdk else "lowcmd",
+                           args.domain, args.iface, motion_switcher=not args.no_motion_switcher)
+    try:
+        bridge.start()
+        bridge.play(traj)
+        t_end = time.monotonic() + traj.duration_s + bridge.cfg.streamer.soft_start_s + bridge.cfg.streamer.soft_stop_s
+        while time.monotonic() < t_end + 0.2 and not bridge.damping:
+            time.sleep(0.05)
+        time.sleep(args.hold_s)
+    except SafetyError as e:
+        log.error("%s", e)
+        return 3
+    except KeyboardInterrupt:
+        bridge.estop("Ctrl-C")
+    finally:
+        bridge.close()
+        log.info("events: %s", bridge.events.counters())
+    return 1 if bridge.damping not in (None, "close") else 0
+
+
+def register(subparsers) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = subparsers.add_parser("sim-robot", help="MuJoCo robot on the Unitree DDS topics", description=__doc__,
+                              formatter_class=fmt)
+    p.add_argument("--robot", default="g1", choices=["g1", "h1"])
+    p.add_argument("--domain", type=int, default=1, help="DDS domain id (simulation: 1)")
+    p.add_argument("--iface", default="lo", help="network interface (simulation: lo)")
+    p.add_argument("--base", choices=["fixed", "free"], default=None, help="override sim_robot.base")
+    p.add_argument("--config", default=None, help="control.yaml (default: config/control.yaml)")
+    p.set_defaults(func=_sim_robot)
+
+    s = subparsers.add_parser("stream", help="stream a validated trajectory through the safety layer",
+                              description=__doc__, formatter_class=fmt)
+    s.add_argument("trajectory", help="RobotTrajectory .npz (validated)")
+    s.add_argument("--robot", default="g1", choices=["g1", "h1"])
+    s.add_argument("--domain", type=int, default=1, help="DDS domain id (simulation 1, real robot 0)")
+    s.add_argument("--iface", default="lo", help="network interface (simulation lo, robot: the 192.168.123.x NIC)")
+    s.add_argument("--arm-sdk", action="store_true", help="G1 upper body on rt/arm_sdk (built-in balance stays on)")
+    s.add_argument("--no-motion-switcher", action="store_true",
+                   help="skip releasing the built-in controller (simulated robot only)")
+    s.add_argument("--hold-s", type=float, default=1.0, help="hold the final pose this long before closing [s]")
+    s.add_argument("--config", default=None, help="control.yaml (default: config/control.yaml)")
+    s.set_defaults(func=_stream)

@@ -1,0 +1,43 @@
+"""`humanoid-lmm up` (the graph without ros2 launch) and `humanoid-lmm say` (publish a command)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def up(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.launcher import Launcher, LaunchArgs
+
+    la = LaunchArgs(robot=args.robot, mode="sim" if args.sim else "real", net_interface=args.iface,
+                    domain_id=args.domain, model_dir=args.model_dir, upper_body_only=args.upper_body_only,
+                    composed=args.composed)
+    if la.mode == "real":
+        print("humanoid-lmm up: REAL robot mode: commands go to the robot through the safety filter; "
+              "keep the e-stop (ros2 topic pub /humanoid/estop std_msgs/Bool '{data: true}') at hand.")
+    return Launcher(la).start().wait()
+
+
+def say(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.client import send_command
+
+    for status in send_command(args.text, timeout=args.timeout):
+        print(status)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("up", help="start the ROS 2 graph (same nodes/params as launch/bringup.launch.py)")
+    p.add_argument("--robot", choices=["g1", "h1"], default="g1")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--sim", action="store_true", default=True, help="MuJoCo robot on DDS loopback (default)")
+    mode.add_argument("--real", dest="sim", action="store_false", help="the real robot (DDS on --iface)")
+    p.add_argument("--iface", default="lo", help="DDS network interface (real robot: NIC on 192.168.123.x)")
+    p.add_argument("--domain", type=int, default=1, help="DDS domain id (simulation 1, real robot 0)")
+    p.add_argument("--model-dir", default="", help="motion model directory (default: built-in)")
+    p.add_argument("--upper-body-only", action="store_true", help="arms + waist only (G1 arm_sdk)")
+    p.add_argument("--composed", action="store_true", help="all nodes in one process")
+    p.set_defaults(func=up)
+    s = sub.add_parser("say", help="publish a text command on /humanoid/command and print the status stream")
+    s.add_argument("text")
+    s.add_argument("--timeout", type=float, default=60.0, help="[s] give up waiting for the final stage")
+    s.set_defaults(func=say)

@@ -1,0 +1,68 @@
+"""command node: text from /humanoid/command (or a spoken WAV / the microphone) -> accepted command.
+
+Empty, overlong, non-English or unknown-verb input is refused on /humanoid/status and goes no further.
+Parameters: speech_config (path, default config/speech.yaml), wav (path: recognise once at start),
+mic_seconds (> 0: listen in a loop with ALSA).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+from std_msgs.msg import String
+
+from humanoid_lmm.errors import HumanoidLMMError
+from humanoid_lmm.ros import qos, topics
+from humanoid_lmm.ros.base import StageNode, run_nodes, stamp_id
+from humanoid_lmm.speech import accept_command, load_speech_config
+
+
+class CommandNode(StageNode):
+    stage = "command"
+
+    def __init__(self, **kwargs):
+        super().__init__("humanoid_command", **kwargs)
+        self.declare_parameter("speech_config", "")
+        self.declare_parameter("wav", "")
+        self.declare_parameter("mic_seconds", 0.0)
+        self.config = load_speech_config(self.get_parameter("speech_config").value or None)
+        self._pub = self.create_publisher(String, topics.ACCEPTED, qos.COMMANDS)
+        self.create_subscription(String, topics.COMMAND, lambda m: self.on_text(m.data, "topic"), qos.COMMANDS)
+        wav, mic = self.get_parameter("wav").value, float(self.get_parameter("mic_seconds").value)
+        if wav or mic > 0:
+            threading.Thread(target=self._listen, args=(wav, mic), daemon=True).start()
+
+    def on_text(self, text: str, source: str) -> bool:
+        started = time.perf_counter()
+        command_id = stamp_id(self.get_clock().now().to_msg())
+        try:
+            command = accept_command(text, self.config)
+        except HumanoidLMMError as e:
+            self.publish_status(command_id, False, started, source=source, error=str(e),
+                                reason=getattr(e, "reason", "invalid"), input_chars=len(text or ""))
+            return False
+        self._pub.publish(String(data=json.dumps({"id": command_id, "text": command})))
+        self.publish_status(command_id, True, started, source=source, text=command)
+        return True
+
+    def _listen(self, wav: str, mic_seconds: float) -> None:
+        from humanoid_lmm.speech import CommandRecognizer, record_microphone
+
+        recognizer = CommandRecognizer(self.config)
+        if wav:
+            self.on_text(recognizer.transcribe_wav(wav), "speech:" + wav)
+            return
+        while True:
+            text = recognizer.transcribe(record_microphone(mic_seconds, self.config.sample_rate))
+            if text:  # silence is not a command: say nothing rather than refuse every few seconds
+                self.on_text(text, "speech:microphone")
+
+
+def main(args=None) -> None:
+    run_nodes([CommandNode], args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""`humanoid-lmm up`: start the graph of launch/bringup.launch.py without ros2 launch (pip installs).
+
+Same node executables, same parameter file (config/nodes.yaml), same launch arguments. Each node is a
+process (default) or all share one (`--composed`); `--sim` adds the MuJoCo robot on DDS loopback. If any
+process exits, the others are stopped (SIGINT, then SIGTERM) and the exit code says which one failed.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from humanoid_lmm import project_root
+from humanoid_lmm.ros.graph import NODES, PARAM_FILE
+
+__all__ = ["LaunchArgs", "graph_commands", "Launcher"]
+
+
+@dataclass(frozen=True)
+class LaunchArgs:
+    robot: str = "g1"
+    mode: str = "sim"  # sim | real
+    net_interface: str = "lo"
+    domain_id: int = 1
+    model_dir: str = ""
+    upper_body_only: bool = False
+    composed: bool = False
+    planner_nice: int = 10  # planning nodes yield the CPU to the robot link (500 Hz loops must not starve)
+
+
+def _overrides_file(a: LaunchArgs, node_params: dict[str, dict]) -> Path:
+    """Launch arguments as a node-specific parameter file: `-p` on the command line is a wildcard and
+    loses against the node-specific entries of config/nodes.yaml, a later node-specific file wins."""
+    data = {"/**": {"ros__parameters": {"robot": a.robot}}}
+    for node, params in node_params.items():
+        data[node] = {"ros__parameters": {"robot": a.robot, **params}}
+    fd, path = tempfile.mkstemp(prefix="humanoid_lmm_launch_", suffix=".yaml")
+    with os.fdopen(fd, "w") as f:
+        yaml.safe_dump(data, f)
+    return Path(path)
+
+
+def _ros_args(overrides: Path) -> list[str]:
+    return ["--ros-args", "--params-file", str(project_root() / PARAM_FILE), "--params-file", str(overrides)]
+
+
+REALTIME = ("sim_robot", "humanoid_streamer", "composed")  # processes that keep their normal priority
+
+
+def graph_commands(a: LaunchArgs) -> list[tuple[str, list[str]]]:
+    """(label, argv) of every process the launch starts."""
+    py = sys.executable
+    node_params = {
+        "humanoid_generator": {"model_dir": a.model_dir},
+        "humanoid_validator": {"upper_body_only": a.upper_body_only},
+        "humanoid_streamer": {"mode": a.mode, "net_interface": a.net_interface, "domain_id": a.domain_id},
+    }
+    overrides = _overrides_file(a, {spec.name: node_params.get(spec.name, {}) for spec in NODES})
+    procs = []
+    if a.mode == "sim":
+        procs.append(("sim_robot", [py, "-m", "humanoid_lmm.cli", "sim-robot", "--robot", a.robot,
+                                    "--domain", str(a.domain_id), "--iface", a.net_interface]))
+    if a.composed:
+        procs.append(("composed", [py, "-m", "humanoid_lmm.ros.composed", *_ros_args(overrides)]))
+    else:
+        for spec in NODES:
+            argv = [py, "-m", f"humanoid_lmm.ros.{spec.module}", *_ros_args(overrides)]
+            procs.append((spec.name, argv + ["-r", f"__node:={spec.name}"]))
+    return procs
+
+
+class Launcher:
+    """Start, watch and stop the graph's processes."""
+
+    def __init__(self, args: LaunchArgs, env: dict | None = None):
+        self.args = args
+        self.env = {**os.environ, **(env or {})}
+        self.env.setdefault("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+
+    def start(self) -> "Launcher":
+        for label, argv in graph_commands(self.args):
+            nice = 0 if label in REALTIME else self.args.planner_nice
+            proc = subprocess.Popen(argv, env=self.env, start_new_session=True,
+                                    preexec_fn=(lambda n=nice: os.nice(n)) if nice else None)
+            self.procs.append((label, proc))
+        return self
+
+    def poll(self) -> tuple[str, int] | None:
+        """(label, exit code) of the first process that ended, else None."""
+        for label, p in self.procs:
+            if p.poll() is not None:
+                return label, p.returncode
+        return None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+            alive = [p for _, p in self.procs if p.poll() is None]
+            for p in alive:
+                try:
+                    os.killpg(p.pid, sig)
+                except ProcessLookupError:
+                    pass
+            deadline = time.monotonic() + timeout / 2
+            while any(p.poll() is None for p in alive) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if not any(p.poll() is None for p in alive):
+                return
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def wait(self) -> int:
+        try:
+            while (ended := self.poll()) is None:
+                time.sleep(0.2)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            self.stop()
+        label, code = ended
+        print(f"humanoid-lmm up: process {label!r} exited with code {code}; stopped the others", file=sys.stderr)
+        return code or 1

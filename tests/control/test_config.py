@@ -1,0 +1,38 @@
+import pytest
+
+from humanoid_lmm.control.config import SafetyConfig, SimRobotConfig, load_control_config
+from humanoid_lmm.control.events import EventLog
+from humanoid_lmm.errors import ConfigError
+
+
+def test_repo_config_loads():
+    c = load_control_config()
+    assert c.bridge.lowcmd_rate_hz == 500 and c.watchdog.state_timeout_s == 0.1
+    assert c.robot("g1").damping_kd > 0 and c.robot("h1").damping_kd > 0
+
+
+def test_errors_name_the_field(tmp_path):
+    with pytest.raises(ConfigError, match="torque_scale"):
+        SafetyConfig(torque_scale=2.0)
+    with pytest.raises(ConfigError, match="base"):
+        SimRobotConfig(base="band")
+    p = tmp_path / "c.yaml"
+    p.write_text("watchdog:\n  state_timeout_s: -1\n")
+    with pytest.raises(ConfigError, match="state_timeout_s"):
+        load_control_config(p)
+    p.write_text("watchdog:\n  stat_timeout: 1\n")
+    with pytest.raises(ConfigError, match="stat_timeout"):
+        load_control_config(p)
+    with pytest.raises(ConfigError, match="valid choices"):
+        load_control_config().robot("go2")
+
+
+def test_event_log_counters_and_diagnostics():
+    ev = EventLog()
+    assert ev.status() == "OK"
+    ev.record("clip_velocity", "x")
+    ev.record("clip_velocity", "y")
+    assert ev.count("clip_velocity") == 2 and ev.status() == "WARN"
+    ev.record("estop", "button")
+    d = ev.diagnostics()
+    assert d["level"] == "ERROR" and d["values"]["estop"] == "1" and d["message"] == "button"

@@ -1,0 +1,82 @@
+"""The launch files, the pip launcher and setup.py name the same executables and parameter files."""
+
+import ast
+import re
+from pathlib import Path
+
+import yaml
+
+from humanoid_lmm import project_root
+from humanoid_lmm.ros.graph import NODES, PARAM_FILE
+from humanoid_lmm.ros.launcher import LaunchArgs, graph_commands
+
+ROOT = project_root()
+
+
+def _calls(path: Path, func: str):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == func:
+            yield node
+
+
+def _console_scripts() -> dict[str, str]:
+    text = (ROOT / "setup.py").read_text()
+    return dict(re.findall(r'"([\w-]+) = ([\w.]+:\w+)"', text))
+
+
+def _launch_executables() -> set[str]:
+    """Executables of `node("<exe>", ...)` helper calls and Node(executable=...) in bringup.launch.py."""
+    path = ROOT / "launch" / "bringup.launch.py"
+    exes = {c.args[0].value for c in _calls(path, "node") if c.args and isinstance(c.args[0], ast.Constant)}
+    for c in _calls(path, "Node"):
+        exes |= {k.value.value for k in c.keywords if k.arg == "executable" and isinstance(k.value, ast.Constant)}
+    return exes
+
+
+def test_launch_nodes_match_graph_and_setup():
+    scripts = _console_scripts()
+    graph = {spec.executable for spec in NODES}
+    assert _launch_executables() == graph
+    for spec in NODES:
+        assert scripts[spec.executable] == f"humanoid_lmm.ros.{spec.module}:main"
+
+
+def test_parameter_file_exists_and_covers_every_node():
+    params = yaml.safe_load((ROOT / PARAM_FILE).read_text())
+    for spec in NODES:
+        assert spec.name in params and "ros__parameters" in params[spec.name], spec.name
+    assert "nodes.yaml" in (ROOT / "launch" / "bringup.launch.py").read_text()
+    assert (ROOT / PARAM_FILE).name == "nodes.yaml"
+
+
+def test_launch_arguments_are_the_documented_ones():
+    path = ROOT / "launch" / "bringup.launch.py"
+    declared = {c.args[0].value for c in _calls(path, "DeclareLaunchArgument")}
+    assert {"robot", "mode", "net_interface", "domain_id", "model_dir", "upper_body_only"} <= declared
+    sim = {c.args[0].value for c in _calls(ROOT / "launch" / "sim.launch.py", "DeclareLaunchArgument")}
+    assert "robot" in sim
+
+
+def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
+    cmds = dict(graph_commands(LaunchArgs(robot="h1", mode="sim")))
+    assert set(cmds) == {spec.name for spec in NODES} | {"sim_robot"}
+    for spec in NODES:
+        argv = cmds[spec.name]
+        assert f"humanoid_lmm.ros.{spec.module}" in argv
+        assert str(ROOT / PARAM_FILE) in argv
+        overrides = yaml.safe_load(Path(argv[-3] if argv[-2] == "-r" else argv[-1]).read_text())
+        assert overrides[spec.name]["ros__parameters"]["robot"] == "h1"
+    streamer = yaml.safe_load(Path([x for x in cmds["humanoid_streamer"] if x.endswith(".yaml")][-1]).read_text())
+    assert streamer["humanoid_streamer"]["ros__parameters"]["domain_id"] == 1
+    composed = dict(graph_commands(LaunchArgs(composed=True, mode="real")))
+    assert set(composed) == {"composed"}  # no simulated robot in real mode
+
+
+def test_node_modules_have_main():
+    import importlib
+
+    for spec in NODES:
+        src = (ROOT / "src" / "humanoid_lmm" / "ros" / f"{spec.module}.py").read_text()
+        assert "def main(" in src and f"class {spec.cls}(" in src
+        assert importlib.util.find_spec(f"humanoid_lmm.ros.{spec.module}") is not None
