@@ -19,14 +19,25 @@ from pathlib import Path
 STAGE_ORDER = ("command", "generate", "retarget", "validate", "stream")
 
 
-def _render(trajectory_msg, robot: str, path: Path) -> Path | None:
-    """Video of the validated trajectory in MuJoCo (offscreen)."""
-    from humanoid_lmm.ros.convert import msg_to_trajectory
-    from humanoid_lmm.sim.render import render_frames, save_video
+def _render(trajectory_msg, robot: str, path: Path, fps: float = 12.5) -> Path:
+    """Offscreen MuJoCo video of the validated trajectory (a partial, upper-body one holds the legs)."""
+    import numpy as np
 
+    from humanoid_lmm.robots import build_mujoco_model, load_robot_config
+    from humanoid_lmm.ros.convert import msg_to_trajectory
+    from humanoid_lmm.sim.render import ensure_headless_gl, render_frames, save_video
+
+    ensure_headless_gl()
+    cfg = load_robot_config(robot)
     traj = msg_to_trajectory(trajectory_msg, robot)
-    frames = render_frames(traj, every=max(1, int(round(traj.fps / 25))))
-    return save_video(frames, path, fps=min(25.0, traj.fps))
+    mj = build_mujoco_model(cfg, actuators="none")
+    step = max(1, int(round(traj.fps / fps)))
+    qpos = np.tile(mj.data.qpos, (len(range(0, traj.n_frames, step)), 1))
+    for k, t in enumerate(range(0, traj.n_frames, step)):
+        for i, name in enumerate(traj.joint_names):
+            qpos[k, mj.qpos_index[cfg.joint_index(name)]] = traj.q[t, i]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return save_video(render_frames(mj, qpos, width=320, height=240), path, fps=traj.fps / step)
 
 
 def _summary(statuses: list[dict], video: Path | None) -> str:

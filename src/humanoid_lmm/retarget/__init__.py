@@ -5,6 +5,7 @@
     print(retarget_metrics(traj))
 """
 
+from humanoid_lmm.retarget.collision import CollisionAvoidanceLimit, avoidance_pairs
 from humanoid_lmm.retarget.config import RetargetConfig, RobotScale, load_retarget_config
 from humanoid_lmm.retarget.metrics import RetargetMetrics, retarget_metrics
 from humanoid_lmm.retarget.qp_ik import QPIK, OrientationTask, PositionTask
@@ -12,6 +13,7 @@ from humanoid_lmm.retarget.retarget import retarget, robot_for
 from humanoid_lmm.retarget.targets import HumanTargets, human_targets
 
 __all__ = [
+    "CollisionAvoidanceLimit",
     "HumanTargets",
     "OrientationTask",
     "PositionTask",
@@ -19,6 +21,7 @@ __all__ = [
     "RetargetConfig",
     "RetargetMetrics",
     "RobotScale",
+    "avoidance_pairs",
     "human_targets",
     "load_retarget_config",
     "retarget",

@@ -32,15 +32,20 @@ class RetargetConfig:
     orientation_weights: dict = field(default_factory=dict)
     stance_weight: float = 1000.0  # pinned stance foot position (orientation: a tenth of it)
     foot_weight: float = 5.0  # swing foot kept flat
+    collision_detection: float = 0.05  # [m] arm/leg/trunk pairs closer than this get an avoidance constraint
+    collision_min_distance: float = 0.01  # [m] margin kept between their collision surfaces (0 disables nothing)
+    collision_gain: float = 0.5  # fraction of (distance - margin) a pair may close per IK iteration; 0 = off
     robots: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not 1 <= self.iterations <= 50:
             raise ConfigError(f"retarget config: field 'iterations' must be in 1..50, got {self.iterations}")
         for name in ("damping", "posture_weight", "smooth_weight", "contact_height", "contact_speed", "stance_weight",
-                     "foot_weight"):
+                     "foot_weight", "collision_detection", "collision_min_distance"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"retarget config: field {name!r} must be >= 0, got {getattr(self, name)}")
+        if not 0 <= self.collision_gain <= 1:
+            raise ConfigError(f"retarget config: field 'collision_gain' must be in [0, 1], got {self.collision_gain}")
         for table in ("weights", "orientation_weights"):
             bad = [k for k in getattr(self, table) if k not in SMPL_JOINT_NAMES]
             if bad:

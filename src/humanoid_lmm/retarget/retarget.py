@@ -9,6 +9,7 @@ import pinocchio as pin
 
 from humanoid_lmm.errors import RetargetError
 from humanoid_lmm.motion import SMPL_JOINT_NAMES, Motion
+from humanoid_lmm.retarget.collision import CollisionAvoidanceLimit
 from humanoid_lmm.retarget.config import RetargetConfig, load_retarget_config
 from humanoid_lmm.retarget.qp_ik import QPIK, OrientationTask, PositionTask
 from humanoid_lmm.retarget.targets import human_targets
@@ -35,6 +36,11 @@ def robot_for(robot: str) -> tuple[RobotConfig, PinocchioRobot, float, np.ndarra
     h = standing_root_height(cfg)
     feet = pr.link_positions(pr.configuration([0, 0, h], [1, 0, 0, 0], cfg.default_q), list(cfg.links.feet))
     return cfg, pr, h, feet
+
+
+@lru_cache(maxsize=4)
+def _collision_limit(robot: str, detection: float, d_min: float, gain: float) -> CollisionAvoidanceLimit:
+    return CollisionAvoidanceLimit(robot_for(robot)[1], detection, d_min, gain)
 
 
 def _half_width(robot: str, left: str, right: str) -> float:
@@ -70,7 +76,9 @@ def retarget(motion: Motion, robot: str = "g1", fps: float | None = None,
     for side, col in enumerate(ankle_cols):  # a foot never aims below its standing height (no penetration)
         targets[:, col, 2] = np.maximum(targets[:, col, 2], feet_rest[side, 2])
 
-    ik = QPIK(pr, cfg.damping, cfg.posture_weight, cfg.smooth_weight)
+    collision = (_collision_limit(robot, cfg.collision_detection, cfg.collision_min_distance, cfg.collision_gain)
+                 if cfg.collision_gain > 0 else None)
+    ik = QPIK(pr, cfg.damping, cfg.posture_weight, cfg.smooth_weight, collision)
     T, dt = len(targets), 1.0 / fps
     q = pr.configuration([*targets[0, joints.index("pelvis"), :2], pelvis_h], [1, 0, 0, 0], rcfg.default_q)
     out_q = np.empty((T, rcfg.num_joints))
