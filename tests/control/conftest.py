@@ -1,4 +1,5 @@
 import dataclasses
+import sys
 import os
 import random
 
@@ -43,3 +44,8 @@ def arm_wave(cfg, seconds=2.0, fps=50.0, amp=0.3, freq=0.5, offset=0.0):
     return RobotTrajectory(robot=cfg.name, fps=fps, joint_names=tuple(cfg.joint_names), q=q,
                            root_pos=np.zeros((T, 3)), root_quat=np.tile([1.0, 0, 0, 0], (T, 1)),
                            contacts=np.ones((T, 2), bool))
+
+
+# The simulated robot and the bridge share this test process: two 500 Hz Python loops plus the DDS listener.
+# A short GIL switch interval (default 5 ms) keeps rt/lowstate flowing to the bridge (see docs/control.md).
+sys.setswitchinterval(2e-4)

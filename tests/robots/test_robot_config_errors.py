@@ -44,7 +44,7 @@ def test_bad_field_is_named(tmp_path, mutate, match):
 def test_not_yaml(tmp_path):
     p = tmp_path / "g1.yaml"
     p.write_text("joints: [unclosed")
-    with pytest.raises(ConfigError, match="not valid YAML"):
+    with pytest.raises(ConfigError, match="cannot read robot config"):
         load_robot_config_file(p)
 
 

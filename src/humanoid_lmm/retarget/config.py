@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from humanoid_lmm import project_root
+from humanoid_lmm.config_files import config_path, read_yaml_mapping
 from humanoid_lmm.errors import ConfigError
 from humanoid_lmm.motion import SMPL_JOINT_NAMES
 
@@ -59,16 +57,8 @@ class RetargetConfig:
 
 
 def load_retarget_config(path: str | Path | None = None) -> RetargetConfig:
-    path = Path(path) if path else project_root() / "config" / "retarget.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"{path}: cannot read retarget config: {e}") from e
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: top level must be a mapping")
-    unknown = set(raw) - set(RetargetConfig.__dataclass_fields__)
-    if unknown:
-        raise ConfigError(f"{path}: unknown field(s) {sorted(unknown)}")
+    path = config_path(path, "retarget.yaml")
+    raw = read_yaml_mapping(path, "retarget config", set(RetargetConfig.__dataclass_fields__))
     robots = {}
     for name, r in (raw.pop("robots", None) or {}).items():
         try:

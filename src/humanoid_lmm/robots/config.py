@@ -11,9 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
-
 from humanoid_lmm import project_root
+from humanoid_lmm.config_files import read_yaml_mapping
 from humanoid_lmm.errors import ConfigError
 from humanoid_lmm.robots.assets import RobotAssets, holosoma_root
 
@@ -152,12 +151,7 @@ def load_robot_config_file(path: str | Path, robot: str | None = None) -> RobotC
     """Load and validate a robot YAML file; `robot` (default: the file's stem) must match its `name`."""
     path = Path(path)
     robot = robot or path.stem
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"{path}: not valid YAML: {e}") from e
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: top level must be a mapping")
+    raw = read_yaml_mapping(path, "robot config")
 
     family = _field(raw, "message_family", path, str)
     if family not in _FAMILY_SLOTS:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
 
 from humanoid_lmm import project_root
+from humanoid_lmm.config_files import read_yaml_mapping
 from humanoid_lmm.errors import ConfigError
 
 __all__ = [
@@ -173,8 +173,4 @@ class ValidateConfig:
 def load_validate_config(path: str | Path | None = None) -> ValidateConfig:
     """Load `config/validate.yaml` (or `path`); raises ConfigError naming the bad field."""
     path = Path(path) if path is not None else project_root() / "config" / "validate.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"{path}: cannot read validation config: {e}") from e
-    return ValidateConfig.from_dict(raw or {}, where=str(path))
+    return ValidateConfig.from_dict(read_yaml_mapping(path, "validation config"), where=str(path))

@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from humanoid_lmm import project_root
+from humanoid_lmm.config_files import config_path, read_yaml_mapping
 from humanoid_lmm.errors import ConfigError
 
 __all__ = ["SpeechConfig", "load_speech_config"]
@@ -37,17 +35,8 @@ class SpeechConfig:
 
 
 def load_speech_config(path: str | Path | None = None) -> SpeechConfig:
-    path = Path(path) if path else project_root() / "config" / "speech.yaml"
-    try:
-        raw = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"{path}: cannot read speech config: {e}") from e
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: top level must be a mapping")
-    known = set(SpeechConfig.__dataclass_fields__)
-    unknown = set(raw) - known
-    if unknown:
-        raise ConfigError(f"{path}: unknown field(s) {sorted(unknown)}; valid: {sorted(known)}")
+    path = config_path(path, "speech.yaml")
+    raw = read_yaml_mapping(path, "speech config", set(SpeechConfig.__dataclass_fields__))
     for key in ("phrases", "repetitions", "verbs"):
         if key in raw:
             if not isinstance(raw[key], list) or not all(isinstance(x, str) for x in raw[key]):
