@@ -30,7 +30,7 @@ STAGE_CLIS = [
     "humanoid_lmm.control.cli",
     "humanoid_lmm.speech.cli",
     "humanoid_lmm.ros.cli",
-    "humanoid_lmm.demo",
+    "humanoid_lmm.ros.demo",
 ]
 
 
