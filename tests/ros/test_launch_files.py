@@ -71,6 +71,10 @@ def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
     assert streamer["humanoid_streamer"]["ros__parameters"]["domain_id"] == 1
     composed = dict(graph_commands(LaunchArgs(composed=True, mode="real")))
     assert set(composed) == {"composed"}  # no simulated robot in real mode
+    for argv in [*cmds.values(), *composed.values()]:  # the per-launch override files
+        for arg in argv:
+            if "humanoid_lmm_launch_" in arg:
+                Path(arg).unlink(missing_ok=True)
 
 
 def test_node_modules_have_main():

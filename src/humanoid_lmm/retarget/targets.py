@@ -9,7 +9,7 @@ import numpy as np
 from humanoid_lmm.errors import RetargetError
 from humanoid_lmm.motion import REST_PELVIS_HEIGHT, SMPL_JOINT_NAMES, Motion
 from humanoid_lmm.motion.kinematics import global_rotations
-from humanoid_lmm.motion.metrics import TOE_JOINTS, foot_contacts
+from humanoid_lmm.motion.metrics import foot_contacts
 from humanoid_lmm.motion.ops import ground_align, resample
 from humanoid_lmm.retarget.config import RetargetConfig
 
@@ -110,7 +110,3 @@ def _yaw_frames(R: np.ndarray) -> np.ndarray:
     out[:, 0, 0], out[:, 0, 1], out[:, 1, 0], out[:, 1, 1], out[:, 2, 2] = c, -s, s, c, 1.0
     return out
 
-
-def toe_heights(motion: Motion) -> np.ndarray:
-    """(T, 2) toe heights [m] (diagnostics)."""
-    return motion.positions()[:, list(TOE_JOINTS), 2]

@@ -82,10 +82,6 @@ class RobotConfig:
         except ValueError:
             raise ConfigError(f"{self.name}: no joint {name!r}; joints: {list(self.joint_names)}") from None
 
-    def clip_q(self, q: np.ndarray, margin: float = 0.0) -> np.ndarray:
-        """Clamp joint positions (..., n) into [lower + margin, upper - margin]."""
-        return np.clip(q, self.q_lower + margin, self.q_upper - margin)
-
 
 def available_robots() -> list[str]:
     return sorted(p.stem for p in (project_root() / "config" / "robots").glob("*.yaml"))

@@ -102,6 +102,13 @@ class Launcher:
         return None
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._stop_processes(timeout)
+        for _, p in self.procs:  # the launch-argument parameter files written by graph_commands
+            for arg in p.args:
+                if str(arg).startswith(tempfile.gettempdir()) and "humanoid_lmm_launch_" in str(arg):
+                    Path(arg).unlink(missing_ok=True)
+
+    def _stop_processes(self, timeout: float) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
             alive = [p for _, p in self.procs if p.poll() is None]
             for p in alive:
