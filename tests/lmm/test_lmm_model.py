@@ -92,3 +92,30 @@ def test_config_errors_name_the_field():
         LMMConfig(n_positions=64)
     with pytest.raises(ConfigError, match="top_p"):
         SamplingConfig(top_p=0)
+
+
+@pytest.mark.parametrize("arch", ["gpt2", "llama"])
+def test_warm_start_keeps_text_side_and_fitting_weights(arch):
+    """A new motion tokenizer (other alpha, longer context) reuses the trained text side of a model."""
+    src = tiny_lmm(arch)
+    fit(src, steps=10)
+    cfg = tiny_config(arch, n_positions=192, downsample=2)
+    new = src.warm_started(cfg)
+    assert new.config.n_positions == 192 and new.config.downsample == 2 and new.vocab == src.vocab
+    assert new.tokenizer("wave your right hand")["input_ids"] == src.tokenizer("wave your right hand")["input_ids"]
+    old_sd, new_sd = src.model.state_dict(), new.model.state_dict()
+    same = [k for k in new_sd if k in old_sd and new_sd[k].shape == old_sd[k].shape]
+    assert len(same) >= len(new_sd) - 1
+    for k in same:
+        torch.testing.assert_close(new_sd[k], old_sd[k], msg=k)
+    if arch == "gpt2":   # learned positions: the first 128 rows carried over, the new rows untouched
+        wpe_old, wpe_new = old_sd["transformer.wpe.weight"], new_sd["transformer.wpe.weight"]
+        assert wpe_new.shape[0] == 192
+        torch.testing.assert_close(wpe_new[:128], wpe_old)
+        assert not torch.equal(wpe_new[128:], torch.zeros_like(wpe_new[128:]))
+    assert fit(new, steps=5) < 20  # trains
+    with pytest.raises(ConfigError, match="codebook_size"):
+        src.warm_started(tiny_config(arch, codebook_size=K * 2))
+    with pytest.raises(ConfigError, match="warm_start"):
+        from humanoid_lmm.lmm.configuration_lmm import TrainConfig
+        TrainConfig(init="a", warm_start="b")

@@ -123,3 +123,50 @@ def test_batched_corpus_encoding_equals_per_motion_encode(tiny_run):
     for i, rec in enumerate(recs):
         np.testing.assert_array_equal(rec.codes, tok.encode(ds[i].motion))
         assert rec.texts[: len(ds[i].texts)] == ds[i].texts
+
+
+def test_lr_anneals_by_steps_or_by_the_time_budget():
+    from humanoid_lmm.lmm.training import _lr
+
+    cfg = TrainConfig(steps=100, warmup_steps=10, lr=1.0)
+    assert _lr(cfg, 0) == pytest.approx(0.1) and _lr(cfg, 10) == pytest.approx(1.0)
+    assert _lr(cfg, 100) == pytest.approx(0.1)
+    assert _lr(cfg, 20, time_frac=1.0) == pytest.approx(0.1)      # the time budget ends first
+    assert _lr(cfg, 20, time_frac=0.5) < _lr(cfg, 20) < 1.0
+
+
+def test_warm_start_trains_a_new_model_on_the_old_text_side(tiny_run):
+    """--warm-start: a new model (longer context) seeded by a trained one, for a new motion tokenizer."""
+    import torch
+
+    from humanoid_lmm.lmm import LargeMotionModel
+
+    tmp, final = tiny_run
+    cfg = run_cfg(tmp, 1, "warm", 3, warm_start=str(final))
+    cfg.model.n_positions = 320
+    out = train(cfg)
+    src, ck0 = LargeMotionModel.from_pretrained(final), LargeMotionModel.from_pretrained(tmp / "warm" / "checkpoint-0")
+    assert ck0.config.n_positions == 320 and ck0.tokenizer.get_vocab() == src.tokenizer.get_vocab()
+    torch.testing.assert_close(ck0.model.transformer.h[0].attn.c_attn.weight, src.model.transformer.h[0].attn.c_attn.weight)
+    torch.testing.assert_close(ck0.model.transformer.wpe.weight[:256], src.model.transformer.wpe.weight)
+    assert LargeMotionModel.from_pretrained(out).config.n_positions == 320
+
+
+def test_bucketed_batches_cut_padding_keep_sampling_and_resume():
+    from humanoid_lmm.lmm.data_lmm import PairRecord
+    from humanoid_lmm.lmm.training import bucketed_records
+
+    recs = [PairRecord(np.zeros((n, 2), np.int64), [f"m{n}"], n / 5) for n in range(1, 101)]
+    B, pool = 8, 4
+    batches = [bucketed_records(recs, B, pool, (0, 0), s) for s in range(pool)]
+    assert all(len(b) == B for b in batches)
+    plain = [bucketed_records(recs, B, 1, (0, 0), s) for s in range(pool)]
+    pad = lambda bs: sum(B * max(len(r.codes) for r in b) - sum(len(r.codes) for r in b) for b in bs)  # noqa: E731
+    assert pad(batches) < 0.5 * pad(plain)
+    spans = sorted((min(len(r.codes) for r in b), max(len(r.codes) for r in b)) for b in batches)
+    assert all(hi <= lo2 for (_, hi), (lo2, _) in zip(spans, spans[1:]))      # disjoint length ranges
+    assert [bucketed_records(recs, B, pool, (0, 0), 2)[i].texts for i in range(B)] == [r.texts for r in batches[2]]
+    other = [r.texts for r in bucketed_records(recs, B, pool, (0, 1), 2)]
+    assert other != [r.texts for r in batches[2]]                             # other rank, other draw
+    seen = {r.texts[0] for s in range(400) for r in bucketed_records(recs, B, pool, (0, 0), s)}
+    assert len(seen) == 100                                                   # every record is drawn

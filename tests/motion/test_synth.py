@@ -173,3 +173,16 @@ def test_workers_give_the_same_corpus(tmp_path):
     b = MotionLibDataset(synthesize_corpus(tmp_path / "b", n=10, seed=1, workers=2, progress=False), None)
     assert all(np.array_equal(a[i].motion.root_pos, b[i].motion.root_pos) and a[i].texts == b[i].texts
                for i in range(10))
+
+
+def test_focused_corpus_draws_only_the_named_primitives(tmp_path):
+    from humanoid_lmm.errors import MotionError
+
+    chosen = ["wave_right", "clap"]
+    root = synthesize_corpus(tmp_path / "f", n=8, seed=2, progress=False, primitives=chosen)
+    ds = MotionLibDataset(root, split=None)
+    used = {p for i in range(len(ds)) for p in ds[i].meta["primitives"]}
+    assert len(ds) == 8 and used <= set(chosen) and used
+    assert clip_for_index(2, 3, chosen)[2] == ds[3].texts
+    with pytest.raises(MotionError, match="wave_sideways"):
+        synthesize_corpus(tmp_path / "g", n=2, progress=False, primitives=["wave_sideways"])

@@ -131,3 +131,44 @@ def test_time_limit_ends_the_run_with_final_weights(tiny_corpus, tmp_path):
     assert 1 <= tok.metadata["step"] < 10_000
     log = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
     assert log[-1]["step"] == tok.metadata["step"]
+
+
+def test_end_effector_weight_scales_hand_and_foot_errors():
+    """ee_weight puts more of the FK loss on wrists/ankles/feet; ee_weight = 1 is the plain joint mean."""
+    from dataclasses import replace
+
+    from humanoid_lmm.motion import joint_index, motion_to_d135
+    from humanoid_lmm.tokenizer.losses import joint_weights, motionbook_loss
+
+    assert torch.equal(joint_weights(1.0), torch.ones(22))
+    w = joint_weights(5.0)
+    assert w.mean().item() == pytest.approx(1.0) and w[joint_index("right_wrist")] == pytest.approx(5 * w[0])
+    m = smooth_motion(16, seed=0)
+    x = torch.from_numpy(motion_to_d135(m))[None]
+    rot = np.array(m.rotations, copy=True)
+    rot[:, joint_index("right_elbow"), 2] += 0.5          # only the right forearm (and wrist) moves
+    y = torch.from_numpy(motion_to_d135(replace(m, rotations=rot)))[None]
+    mask = torch.ones(1, 16, dtype=torch.bool)
+    aux = {"commit": torch.zeros(())}
+    cfg = tiny_config()
+    _, plain = motionbook_loss(replace(cfg, ee_weight=1.0), y, x, y, x, mask, aux)
+    _, heavy = motionbook_loss(replace(cfg, ee_weight=5.0), y, x, y, x, mask, aux)
+    assert heavy["pos"] > 1.5 * plain["pos"] > 0 and heavy["mpjpe_mm"] == pytest.approx(plain["mpjpe_mm"])
+
+
+def test_init_starts_from_given_weights_and_checks_architecture(tiny_corpus, tmp_path):
+    from humanoid_lmm.errors import ConfigError
+    from humanoid_lmm.tokenizer.tokenizer import load_motionbook
+
+    first = train_motionbook(tiny_corpus, tmp_path / "a", tiny_config(), _tc(2), progress=False, log=lambda s: None)
+    logs = []
+    train_motionbook(tiny_corpus, tmp_path / "b", tiny_config(ee_weight=3.0), _tc(1, lr=1e-9), progress=False,
+                     log=logs.append, init=first)
+    assert any("initialised from" in s for s in logs)
+    a, b = load_motionbook(first).state_dict(), load_motionbook(tmp_path / "b").state_dict()
+    for k in a:   # one step at lr 1e-9: still the initial weights
+        torch.testing.assert_close(b[k], a[k], atol=1e-5, rtol=0, msg=k)
+    assert load_motion_tokenizer(tmp_path / "b").metadata["init"] == str(first)
+    with pytest.raises(ConfigError, match="width"):
+        train_motionbook(tiny_corpus, tmp_path / "c", tiny_config(width=8), _tc(1), progress=False,
+                         log=lambda s: None, init=first)

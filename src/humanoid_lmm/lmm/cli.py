@@ -27,6 +27,8 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", default=t.data, help="MotionLib corpus root (default %(default)s)")
     p.add_argument("--out", default=None, help="run folder (default runs/lmm/stage<N>)")
     p.add_argument("--init", default=None, help="LMM directory to start from (e.g. the stage-1 final)")
+    p.add_argument("--warm-start", default=None,
+                   help="LMM directory whose text tokenizer and fitting weights seed a new model (new motion tokenizer)")
     p.add_argument("--motion-tokenizer", default=t.motion_tokenizer, help="MotionBook checkpoint (default %(default)s)")
     p.add_argument("--arch", default=m.arch, choices=("gpt2", "llama"))
     p.add_argument("--base-model", default=None, help="local HF causal-LM directory instead of --arch")
@@ -38,6 +40,8 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-seconds", type=float, default=m.max_motion_seconds)
     p.add_argument("--steps", type=int, default=t.steps)
     p.add_argument("--batch-size", type=int, default=t.batch_size, help="per process")
+    p.add_argument("--bucket-pool", type=int, default=t.bucket_pool,
+                   help="batches drawn together and split by length to cut padding (1 = plain random)")
     p.add_argument("--lr", type=float, default=t.lr)
     p.add_argument("--warmup", type=int, default=t.warmup_steps)
     p.add_argument("--eval-every", type=int, default=t.eval_every)
@@ -61,8 +65,9 @@ def cmd_train(args) -> int:
                       n_head=args.heads, n_positions=args.positions, text_vocab_size=args.text_vocab,
                       max_motion_seconds=args.max_seconds)
     cfg = TrainConfig(stage=args.stage, data=args.data, out=args.out or f"runs/lmm/stage{args.stage}",
-                      init=args.init, motion_tokenizer=args.motion_tokenizer, model=model, steps=args.steps,
-                      batch_size=args.batch_size, lr=args.lr, warmup_steps=args.warmup, eval_every=args.eval_every,
+                      init=args.init, warm_start=args.warm_start, motion_tokenizer=args.motion_tokenizer, model=model, steps=args.steps,
+                      batch_size=args.batch_size, bucket_pool=args.bucket_pool, lr=args.lr, warmup_steps=args.warmup,
+                      eval_every=args.eval_every,
                       save_every=args.save_every, m2t_fraction=args.m2t_fraction,
                       response_only_loss=not args.full_loss, amp=not args.no_amp, device=args.device,
                       threads=args.threads, seed=args.seed, progress=not args.no_progress,

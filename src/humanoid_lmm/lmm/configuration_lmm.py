@@ -156,18 +156,24 @@ class TrainConfig:
     stage: 1 = text<->motion alignment on all pairs, 2 = instruction tuning with templates.
     response_only_loss: mask the prompt out of the loss (labels -100).
     m2t_fraction: share of motion->text examples.
+    bucket_pool: batches drawn together and split by length (less padding); 1 = plain random batches.
     amp: bfloat16 autocast when training on CUDA (ignored on CPU).
     max_minutes: wall-clock budget; training stops early (checkpoint + final) when it is spent.
+    init: LMM directory to continue from as it is (e.g. stage 1's final for stage 2).
+    warm_start: LMM directory whose text tokenizer and fitting weights seed a new ``model`` (e.g. after
+        the motion tokenizer changed); ignored when ``init`` is set.
     """
 
     stage: int = 1
     data: str = "data/corpus_2k"
     out: str = "runs/lmm/stage1"
     init: str | None = None
+    warm_start: str | None = None
     motion_tokenizer: str = "models/motionbook"
     model: LMMConfig = field(default_factory=LMMConfig)
     steps: int = 1000
     batch_size: int = 32
+    bucket_pool: int = 8
     lr: float = 1e-3
     weight_decay: float = 0.01
     warmup_steps: int = 50
@@ -189,7 +195,7 @@ class TrainConfig:
         _check(self.max_minutes is None or self.max_minutes > 0, "max_minutes", self.max_minutes,
                "must be > 0 [min] or None (no time limit)")
         _check(self.stage in (1, 2), "stage", self.stage, "choose 1 (alignment) or 2 (instruction tuning)")
-        for name in ("steps", "batch_size", "eval_every", "eval_batches", "save_every", "keep_checkpoints",
+        for name in ("steps", "batch_size", "bucket_pool", "eval_every", "eval_batches", "save_every", "keep_checkpoints",
                      "threads"):
             v = getattr(self, name)
             _check(isinstance(v, int) and v > 0, name, v, "must be a positive integer")
@@ -197,3 +203,5 @@ class TrainConfig:
         _check(self.warmup_steps >= 0, "warmup_steps", self.warmup_steps, "must be >= 0")
         _check(0 <= self.m2t_fraction <= 1, "m2t_fraction", self.m2t_fraction, "must be in [0, 1]")
         _check(self.device in ("auto", "cpu", "cuda"), "device", self.device, "choose auto, cpu or cuda")
+        _check(not (self.init and self.warm_start), "warm_start", self.warm_start,
+               "give either init (continue a model) or warm_start (new model seeded by one), not both")

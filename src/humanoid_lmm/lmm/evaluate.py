@@ -133,6 +133,8 @@ def main(argv=None) -> int:
     ap.add_argument("--top-p", type=float, default=None)
     ap.add_argument("--round-trip", action="store_true",
                     help="check tokenizer round trips of ground-truth clips instead (the LMM's upper bound)")
+    ap.add_argument("--motion-tokenizer", default=None,
+                    help="with --round-trip: this MotionBook checkpoint instead of the LMM's bundled one")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the failures")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -143,11 +145,16 @@ def main(argv=None) -> int:
                               top_k=d.top_k if args.top_k is None else args.top_k,
                               top_p=d.top_p if args.top_p is None else args.top_p)
     print(f"sampling: temperature={sampling.temperature} top_k={sampling.top_k} top_p={sampling.top_p}")
-    gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
     t0 = time.time()
-    if args.round_trip:
+    if args.round_trip and args.motion_tokenizer:
+        from humanoid_lmm.tokenizer import load_motion_tokenizer
+
+        rows = round_trip_table(load_motion_tokenizer(args.motion_tokenizer, device=args.device), args.seeds)
+    elif args.round_trip:
+        gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
         rows = round_trip_table(gen.lmm.motion_tokenizer, args.seeds)
     else:
+        gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
         rows = behaviour_table(gen, range(args.seeds))
     print(format_table(rows))
     print(f"\n{len(rows)} commands x {args.seeds} seeds in {time.time() - t0:.1f} s")

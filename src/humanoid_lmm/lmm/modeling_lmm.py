@@ -6,6 +6,7 @@ or from any local decoder-only model directory (its own text tokenizer is kept).
 """
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 from typing import Iterable
@@ -113,6 +114,30 @@ class LargeMotionModel:
             model = build_causal_lm(config, len(tokenizer), tokenizer.eos_token_id, tokenizer.pad_token_id)
         model.config.pad_token_id = tokenizer.pad_token_id
         return cls(model, tokenizer, config)
+
+    def warm_started(self, config: LMMConfig) -> "LargeMotionModel":
+        """New model of ``config`` that keeps this model's text tokenizer and every weight that fits.
+
+        Tensors of equal shape are copied; tables that only grew or shrank along their first axis
+        (position embeddings when ``n_positions`` changes) keep their overlapping rows. Used to retrain
+        on a new motion tokenizer (the codes change meaning) without relearning the text side."""
+        if config.codebook_size != self.config.codebook_size:
+            raise ConfigError(f"codebook_size={config.codebook_size}: warm start needs the source's "
+                              f"{self.config.codebook_size} motion tokens (same vocabulary)")
+        if config.arch != self.config.arch or config.base_model:
+            raise ConfigError(f"arch={config.arch!r}: warm start needs the source's arch {self.config.arch!r}")
+        tokenizer = copy.deepcopy(self.tokenizer)
+        model = build_causal_lm(config, len(tokenizer), tokenizer.eos_token_id, tokenizer.pad_token_id)
+        model.config.pad_token_id = tokenizer.pad_token_id
+        src = getattr(self.model, "module", self.model).state_dict()
+        with torch.no_grad():
+            for name, dst in model.state_dict().items():
+                old = src.get(name)
+                if old is None or old.dim() != dst.dim() or old.shape[1:] != dst.shape[1:]:
+                    continue
+                n = min(old.shape[0], dst.shape[0]) if old.dim() else None
+                dst.copy_(old) if n is None else dst[:n].copy_(old[:n])
+        return LargeMotionModel(model, tokenizer, config)
 
     # ------------------------------------------------------------------------------------- save/load
     def save_pretrained(self, directory: str | Path, motion_tokenizer_src: str | Path | None = None) -> Path:

@@ -62,10 +62,29 @@ def load_corpus_records(cfg: TrainConfig, motion_tokenizer, split: str, cache_di
     return recs
 
 
-def _lr(cfg: TrainConfig, step: int) -> float:
+def bucketed_records(records: list, batch_size: int, pool: int, seed, step: int) -> list:
+    """The records of training step ``step``: ``pool`` batches are drawn at random together (with
+    replacement, seeded by ``seed`` and ``step // pool``), sorted by motion length and cut into
+    ``pool`` batches, served in a shuffled order. Every record is as likely as with plain random
+    batches, but a batch holds similar lengths, so right padding wastes little compute. ``pool=1``:
+    plain random batches. Deterministic per step (resume-safe)."""
+    rng = random.Random(hash((*seed, step // pool, "bucket")) & 0xFFFFFFFF)
+    drawn = rng.choices(records, k=batch_size * pool)
+    if pool == 1:
+        return drawn
+    drawn.sort(key=lambda r: len(r.codes))
+    order = list(range(pool))
+    rng.shuffle(order)
+    i = order[step % pool]
+    return drawn[i * batch_size:(i + 1) * batch_size]
+
+
+def _lr(cfg: TrainConfig, step: int, time_frac: float = 0.0) -> float:
+    """Linear warmup, then cosine decay to 10 % by whichever of steps and ``max_minutes`` (``time_frac``
+    = elapsed / budget of this call) is nearer its end, so a time-boxed run still anneals."""
     if step < cfg.warmup_steps:
         return cfg.lr * (step + 1) / cfg.warmup_steps
-    frac = (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps)
+    frac = max((step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps), time_frac)
     return cfg.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
 
 
@@ -91,7 +110,10 @@ def _init_model(cfg: TrainConfig, mt, train_recs, out: Path, mt_src: Path) -> No
                                                             int(mt.downsample), float(mt.fps))
         m.__post_init__()
         torch.manual_seed(cfg.seed)
-        lmm = LargeMotionModel.create(m, corpus_texts(train_recs, random.Random(cfg.seed)))
+        if cfg.warm_start:
+            lmm = LargeMotionModel.from_pretrained(resolve_path(cfg.warm_start)).warm_started(m)
+        else:
+            lmm = LargeMotionModel.create(m, corpus_texts(train_recs, random.Random(cfg.seed)))
     _save(lmm, None, 0, cfg, out, mt_src)
 
 
@@ -160,11 +182,14 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
     log = open(out / "metrics.jsonl", "a") if rank == 0 else None
     t0, tokens = time.time(), 0
     end = cfg.steps
+    time_frac = 0.0
     for step in range(start, cfg.steps):
         rng = random.Random(hash((cfg.seed, rank, step)) & 0xFFFFFFFF)
-        batch = {k: v.to(device) for k, v in builder.batch(rng.choices(train_recs, k=cfg.batch_size), rng).items()}
+        recs = bucketed_records(train_recs, cfg.batch_size, cfg.bucket_pool, (cfg.seed, rank), step)
+        batch = {k: v.to(device) for k, v in builder.batch(recs, rng).items()}
+        lr = _lr(cfg, step, time_frac)
         for g in opt.param_groups:
-            g["lr"] = _lr(cfg, step)
+            g["lr"] = lr
         with amp:
             loss = ddp(**batch).loss
         opt.zero_grad(set_to_none=True)
@@ -173,13 +198,14 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
         opt.step()
         tokens += int(batch["attention_mask"].sum()) * world
         done = step + 1
-        if cfg.max_minutes is not None:
-            stop = torch.tensor(float(time.time() - t0 > 60 * cfg.max_minutes), device=device)
+        if cfg.max_minutes is not None:   # every rank uses rank-wide max elapsed time: same lr, same stop
+            elapsed = torch.tensor((time.time() - t0) / (60 * cfg.max_minutes), device=device)
             if world > 1:
-                dist.all_reduce(stop, op=dist.ReduceOp.MAX)
-            if stop.item() > 0:
+                dist.all_reduce(elapsed, op=dist.ReduceOp.MAX)
+            time_frac = float(elapsed)
+            if time_frac >= 1.0:
                 end = done
-        rec = {"step": done, "loss": loss.item(), "lr": _lr(cfg, step), "tokens_per_s": tokens / (time.time() - t0)}
+        rec = {"step": done, "loss": loss.item(), "lr": lr, "tokens_per_s": tokens / (time.time() - t0)}
         if done % cfg.eval_every == 0 or done == end:
             rec["eval_loss"] = run_eval()
         if rank == 0:

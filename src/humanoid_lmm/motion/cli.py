@@ -63,7 +63,8 @@ def _cmd_synth(args) -> int:
     from .synth import synthesize_corpus
 
     root = synthesize_corpus(args.out, n=args.n, seed=args.seed, workers=args.workers,
-                             progress=not args.quiet, overwrite=args.overwrite)
+                             progress=not args.quiet, overwrite=args.overwrite,
+                             primitives=args.primitives.split(",") if args.primitives else None)
     print(f"wrote {args.n} pairs to {root}")
     if args.check != 0:
         _print_table(corpus_plausibility(root, None if args.check < 0 else args.check))
@@ -112,6 +113,8 @@ def register(subparsers) -> None:
     s.add_argument("--check", type=int, default=-1, help="samples to check (-1 all, 0 none)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--overwrite", action="store_true")
+    s.add_argument("--primitives", default=None,
+                   help="comma-separated primitive names to draw from (default: all), e.g. wave_right,clap")
     s.set_defaults(func=_cmd_synth)
 
     c = sub.add_parser("convert", help="convert one motion file (any supported) to .npz / .bvh")

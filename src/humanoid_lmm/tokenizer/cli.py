@@ -29,7 +29,7 @@ def _train(args) -> int:
     cfg = MotionTokenizerConfig(
         quantizer=args.quantizer, codebook_bits=args.codebook_bits, vq_codes=args.vq_codes,
         part_layout=args.parts, downsample=args.downsample, width=args.width, res_blocks=args.res_blocks,
-        fps=args.fps,
+        fps=args.fps, ee_weight=args.ee_weight,
     )
     tc = TrainConfig(
         steps=args.steps, batch_size=args.batch_size, window=args.window, lr=args.lr, seed=args.seed,
@@ -39,7 +39,7 @@ def _train(args) -> int:
     data = args.data[0] if len(args.data) == 1 else args.data
     limit = args.time_limit_min * 60 if args.time_limit_min else None
     train_motionbook(data, args.out, cfg, tc, resume=not args.no_resume, progress=not args.no_progress,
-                     time_limit_s=limit)
+                     time_limit_s=limit, init=args.init)
     print(f"saved {args.out}")
     return 0
 
@@ -88,6 +88,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     t.add_argument("--width", type=int, default=128)
     t.add_argument("--res-blocks", type=int, default=2)
     t.add_argument("--fps", type=float, default=20.0, help="fps of the corpus [1/s]")
+    t.add_argument("--ee-weight", type=float, default=1.0,
+                   help="weight of wrists, ankles and feet in the FK position/velocity loss (others 1)")
+    t.add_argument("--init", default=None, help="MotionBook directory to start from (fine-tune; same architecture)")
     t.add_argument("--steps", type=int, default=20000)
     t.add_argument("--batch-size", type=int, default=64)
     t.add_argument("--window", type=int, default=64, help="training crop length [frames]")

@@ -45,6 +45,7 @@ class MotionTokenizerConfig:
     rec_weight: float = 1.0  # smooth-L1 on normalised d135
     pos_weight: float = 10.0  # L1 of world joint positions [m] through FK
     vel_weight: float = 50.0  # L1 of joint displacements [m/frame] through FK
+    ee_weight: float = 1.0  # relative weight of wrists, ankles and feet in the position/velocity terms
     commit_weight: float = 0.25
     entropy_weight: float = 0.1  # LFQ: per-sample entropy - codebook entropy
     entropy_temperature: float = 1.0
@@ -65,7 +66,7 @@ class MotionTokenizerConfig:
         _check(isinstance(self.width, int) and self.width >= 4, c, "width", self.width, "an int >= 4")
         _check(isinstance(self.res_blocks, int) and self.res_blocks >= 0, c, "res_blocks", self.res_blocks, "an int >= 0")
         _check(self.fps > 0, c, "fps", self.fps, "> 0 [frames/s]")
-        for name in ("rec_weight", "pos_weight", "vel_weight", "commit_weight", "entropy_weight", "vq_dead_threshold"):
+        for name in ("rec_weight", "pos_weight", "vel_weight", "ee_weight", "commit_weight", "entropy_weight", "vq_dead_threshold"):
             _check(getattr(self, name) >= 0, c, name, getattr(self, name), ">= 0")
         _check(self.entropy_temperature > 0, c, "entropy_temperature", self.entropy_temperature, "> 0")
         _check(0 < self.vq_decay < 1, c, "vq_decay", self.vq_decay, "in (0, 1)")

@@ -7,10 +7,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ..motion import d135_to_positions_torch
+from ..motion import NUM_JOINTS, d135_to_positions_torch, joint_index
 from .configuration import MotionTokenizerConfig
 
-__all__ = ["motionbook_loss", "masked_mean"]
+__all__ = ["motionbook_loss", "masked_mean", "joint_weights"]
 
 
 def masked_mean(v: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -18,6 +18,18 @@ def masked_mean(v: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     m = mask.to(v.dtype).reshape(mask.shape + (1,) * (v.dim() - mask.dim()))
     denom = m.sum() * (v[0, 0].numel() if v.dim() > 2 else 1)
     return (v * m).sum() / denom.clamp_min(1.0)
+
+
+END_EFFECTORS = ("left_ankle", "right_ankle", "left_foot", "right_foot", "left_wrist", "right_wrist")
+
+
+def joint_weights(ee_weight: float, device=None) -> torch.Tensor:
+    """(22,) per-joint weights of the FK terms: ``ee_weight`` on wrists, ankles and feet, 1 elsewhere,
+    scaled to mean 1 (so ``ee_weight = 1`` is the plain mean). Hands and feet carry most of what a
+    command is about (a wave, a punch, a kick) but are 6 of 22 joints in an unweighted mean."""
+    w = torch.ones(NUM_JOINTS, device=device)
+    w[[joint_index(n) for n in END_EFFECTORS]] = float(ee_weight)
+    return w * (NUM_JOINTS / w.sum())
 
 
 def motionbook_loss(
@@ -40,9 +52,10 @@ def motionbook_loss(
     rec = masked_mean(F.smooth_l1_loss(pred_n, target_n, reduction="none", beta=0.1), mask)
     pos_p = d135_to_positions_torch(pred.float(), cfg.fps)  # (B, T, 22, 3) [m]
     pos_t = d135_to_positions_torch(target.float(), cfg.fps)
-    pos = masked_mean((pos_p - pos_t).abs(), mask)
+    w = joint_weights(cfg.ee_weight, pos_p.device)[:, None]  # (22, 1), mean 1
+    pos = masked_mean((pos_p - pos_t).abs() * w, mask)
     vel_mask = mask[:, 1:] & mask[:, :-1]
-    vel = masked_mean(((pos_p[:, 1:] - pos_p[:, :-1]) - (pos_t[:, 1:] - pos_t[:, :-1])).abs(), vel_mask)
+    vel = masked_mean(((pos_p[:, 1:] - pos_p[:, :-1]) - (pos_t[:, 1:] - pos_t[:, :-1])).abs() * w, vel_mask)
     total = cfg.rec_weight * rec + cfg.pos_weight * pos + cfg.vel_weight * vel
     total = total + cfg.commit_weight * aux["commit"]
     terms = {"rec": rec, "pos": pos, "vel": vel, "commit": aux["commit"]}

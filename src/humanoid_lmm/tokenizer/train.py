@@ -17,6 +17,7 @@ from pathlib import Path
 
 import torch
 
+from ..errors import ConfigError
 from .configuration import MotionTokenizerConfig, TrainConfig, load_config_json
 from .data import WindowSampler, d135_stats, load_split_d135
 from .losses import motionbook_loss
@@ -77,6 +78,7 @@ def train_motionbook(
     log=print,
     stop_at: int | None = None,
     time_limit_s: float | None = None,
+    init: str | Path | None = None,
 ) -> Path:
     """Train on ``data`` (corpus dir(s) with train/val splits); returns ``out``. Resumes from out/checkpoint.
 
@@ -85,6 +87,8 @@ def train_motionbook(
     ``time_limit_s``: wall-clock budget of this call [s]; the learning rate decays by whichever of step
     and time runs out first, and training ends (final weights written) when the time is up. Such a run
     is not bit-reproducible; its step count is recorded in config.json and log.jsonl.
+    ``init``: a MotionBook directory whose weights (and normalisation) start a new run (fine-tuning,
+    e.g. with other loss weights); its architecture must equal ``cfg``'s. Ignored when resuming.
     """
     from tqdm.auto import tqdm
 
@@ -106,6 +110,16 @@ def train_motionbook(
     model = MotionBook(cfg)
     model.mean.copy_(torch.from_numpy(mean))
     model.std.copy_(torch.from_numpy(std))
+    if init is not None and not (resume and (ckpt / "train_state.pt").is_file()):
+        start = load_motionbook(init)
+        arch = ("quantizer", "codebook_bits", "vq_codes", "vq_dim", "part_layout", "downsample", "width",
+                "res_blocks", "fps")
+        diff = [k for k in arch if getattr(start.cfg, k) != getattr(cfg, k)]
+        if diff:
+            raise ConfigError(f"init={str(init)!r}: its {', '.join(f'{k}={getattr(start.cfg, k)!r}' for k in diff)} "
+                              f"differ from the requested model; fine-tuning needs the same architecture")
+        model.load_state_dict(start.state_dict())
+        log(f"initialised from {init}")
     step = 0
     opt_state = None
     if resume and (ckpt / "train_state.pt").is_file():
@@ -122,7 +136,7 @@ def train_motionbook(
     opt = torch.optim.AdamW(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay, betas=(0.9, 0.99))
     if opt_state is not None:
         opt.load_state_dict(opt_state)
-    extra = {"train": tc.to_dict(), "data": [str(d) for d in data] if isinstance(data, (list, tuple)) else str(data)}
+    extra = {"train": tc.to_dict(), **({"init": str(init)} if init is not None else {}), "data": [str(d) for d in data] if isinstance(data, (list, tuple)) else str(data)}
     n_params = sum(p.numel() for p in model.parameters())
     log(f"MotionBook {cfg.quantizer} codebook {cfg.codebook_size} params {n_params:,} on {device}; "
         f"{len(train)} train / {len(val)} val motions")

@@ -18,28 +18,28 @@ import numpy as np
 
 from ...errors import MotionError
 from ..dataset import MotionLibWriter
-from .sample import SYNTH_FPS, sample_clip
+from .sample import SYNTH_FPS, check_primitives, sample_clip
 
 __all__ = ["synthesize_corpus", "clip_for_index"]
 
 _CHUNK = 64
 
 
-def clip_for_index(seed: int, i: int):
-    """The ``i``-th clip of the corpus with ``seed``: (motion, hier, paraphrases, meta)."""
-    motion, hier, texts, meta = sample_clip(np.random.default_rng([int(seed), int(i)]))
+def clip_for_index(seed: int, i: int, primitives=None):
+    """The ``i``-th clip of the corpus with ``seed`` (and ``primitives``): (motion, hier, paraphrases, meta)."""
+    motion, hier, texts, meta = sample_clip(np.random.default_rng([int(seed), int(i)]), primitives=primitives)
     meta = {**meta, "seed": int(seed), "index": int(i)}
     return motion, hier, texts, meta
 
 
-def _chunk(args: tuple[int, int, int]):
-    seed, lo, hi = args
-    return [clip_for_index(seed, i) for i in range(lo, hi)]
+def _chunk(args: tuple):
+    seed, lo, hi, primitives = args
+    return [clip_for_index(seed, i, primitives) for i in range(lo, hi)]
 
 
 def synthesize_corpus(
     root: str | Path, n: int, seed: int = 0, workers: int = 1, progress: bool = True,
-    shard_size: int = 1000, overwrite: bool = False,
+    shard_size: int = 1000, overwrite: bool = False, primitives=None,
 ) -> Path:
     """Generate ``n`` clips (20 fps, 2-10 s) into the MotionLib folder ``root``; returns ``root``.
 
@@ -51,12 +51,16 @@ def synthesize_corpus(
         progress: show a tqdm progress bar.
         shard_size: pairs per shard file.
         overwrite: replace an existing dataset in ``root``.
+        primitives: draw only these primitive names (a focused corpus, e.g. fast arm motions to
+            rebalance tokenizer training); None = all.
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise MotionError(f"synthesize_corpus: n must be an int >= 1, got {n!r}")
     if not isinstance(workers, int) or workers < 1:
         raise MotionError(f"synthesize_corpus: workers must be an int >= 1, got {workers!r}")
-    jobs = [(int(seed), lo, min(lo + _CHUNK, int(n))) for lo in range(0, int(n), _CHUNK)]
+    if primitives is not None:
+        primitives = tuple(check_primitives(primitives))
+    jobs = [(int(seed), lo, min(lo + _CHUNK, int(n)), primitives) for lo in range(0, int(n), _CHUNK)]
     bar = None
     if progress:
         from tqdm import tqdm

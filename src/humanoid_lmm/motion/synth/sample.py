@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
+from ...errors import MotionError
 from ..dataset import HierText
 from ..motion import Motion
 from . import locomotion, lower, upper, whole  # noqa: F401  (register the primitives)
@@ -13,7 +16,7 @@ from .body import neutral_tracks, solve_tracks
 from .text import describe_sequence
 from .tracks import Tracks, concat_tracks
 
-__all__ = ["sample_clip", "build_clip", "SYNTH_FPS", "MIN_SECONDS", "MAX_SECONDS", "FRAME_MULTIPLE"]
+__all__ = ["sample_clip", "build_clip", "check_primitives", "SYNTH_FPS", "MIN_SECONDS", "MAX_SECONDS", "FRAME_MULTIPLE"]
 
 SYNTH_FPS = 20.0  # HumanML3D rate
 MIN_SECONDS, MAX_SECONDS = 2.0, 10.0
@@ -41,17 +44,28 @@ def build_clip(parts: list[tuple[Primitive, dict]], fps: float = SYNTH_FPS, lead
     return solve_tracks(tr)
 
 
+def check_primitives(names: Sequence[str]) -> list[str]:
+    """``names`` if every one is a registered primitive, else MotionError naming the unknown ones."""
+    names = list(names)
+    unknown = sorted(set(names) - set(PRIMITIVES))
+    if not names or unknown:
+        raise MotionError(f"primitives: unknown {unknown or 'empty list'}; known: {', '.join(sorted(PRIMITIVES))}")
+    return names
+
+
 def _draw_parts(rng: np.random.Generator, names: list[str]) -> list[tuple[Primitive, dict]]:
     k = int(rng.choice(len(_SEQ_PROBS), p=_SEQ_PROBS)) + 1
     return [(PRIMITIVES[n], PRIMITIVES[n].sample(rng)) for n in rng.choice(names, size=k)]
 
 
-def sample_clip(rng: np.random.Generator, fps: float = SYNTH_FPS) -> tuple[Motion, HierText, list[str], dict]:
+def sample_clip(rng: np.random.Generator, fps: float = SYNTH_FPS,
+                primitives: Sequence[str] | None = None) -> tuple[Motion, HierText, list[str], dict]:
     """One random clip -> (motion, hierarchical text, paraphrases, meta). Deterministic given ``rng``.
 
-    Draws 1-3 primitives; trailing ones are dropped while the clip would exceed 10 s.
+    Draws 1-3 primitives (from ``primitives`` when given, else all); trailing ones are dropped while
+    the clip would exceed 10 s.
     """
-    names = sorted(PRIMITIVES)
+    names = sorted(PRIMITIVES) if primitives is None else sorted(check_primitives(primitives))
     limit = int(MAX_SECONDS * fps) - FRAME_MULTIPLE  # room for the lead-in and the padding
     for _ in range(20):
         parts = _draw_parts(rng, names)
