@@ -102,7 +102,7 @@ def test_command_moves_the_simulated_robot(graph):
     cid = first[0]["id"]
     final = _statuses(got, n, lambda s: s["id"] == cid and (not s["ok"] or (s["stage"] == "stream" and s.get("done"))), 150)
     mine = [s for s in got["status"][n:] if s["id"] == cid]
-    assert final and final[0]["ok"], mine
+    assert final and final[0]["ok"], "; ".join(str(s) for s in mine)
     assert {s["stage"] for s in mine} == {"command", "generate", "retarget", "validate", "stream"}
     assert all("ms" in s for s in mine)
     done = final[0]
