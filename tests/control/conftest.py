@@ -23,9 +23,12 @@ def h1():
 
 
 @pytest.fixture
-def control():
+def control(request):
+    """Control config for the tests; ``parametrize("control", [{"state_timeout_s": ...}], indirect=True)``
+    overrides watchdog fields for one test (the bridge and sim fixtures then use it too)."""
     c = load_control_config()
-    return dataclasses.replace(c, streamer=dataclasses.replace(c.streamer, soft_start_s=0.5, soft_stop_s=0.3))
+    c = dataclasses.replace(c, streamer=dataclasses.replace(c.streamer, soft_start_s=0.5, soft_stop_s=0.3))
+    return dataclasses.replace(c, watchdog=dataclasses.replace(c.watchdog, **getattr(request, "param", {})))
 
 
 @pytest.fixture

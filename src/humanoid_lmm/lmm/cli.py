@@ -65,10 +65,9 @@ def cmd_train(args) -> int:
                       n_head=args.heads, n_positions=args.positions, text_vocab_size=args.text_vocab,
                       max_motion_seconds=args.max_seconds)
     cfg = TrainConfig(stage=args.stage, data=args.data, out=args.out or f"runs/lmm/stage{args.stage}",
-                      init=args.init, warm_start=args.warm_start, motion_tokenizer=args.motion_tokenizer, model=model, steps=args.steps,
-                      batch_size=args.batch_size, bucket_pool=args.bucket_pool, lr=args.lr, warmup_steps=args.warmup,
-                      eval_every=args.eval_every,
-                      save_every=args.save_every, m2t_fraction=args.m2t_fraction,
+                      init=args.init, warm_start=args.warm_start, motion_tokenizer=args.motion_tokenizer,
+                      model=model, steps=args.steps, batch_size=args.batch_size, bucket_pool=args.bucket_pool,
+                      lr=args.lr, warmup_steps=args.warmup, eval_every=args.eval_every, save_every=args.save_every, m2t_fraction=args.m2t_fraction,
                       response_only_loss=not args.full_loss, amp=not args.no_amp, device=args.device,
                       threads=args.threads, seed=args.seed, progress=not args.no_progress,
                       max_minutes=args.max_minutes)

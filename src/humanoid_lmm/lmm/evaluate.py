@@ -150,12 +150,10 @@ def main(argv=None) -> int:
         from humanoid_lmm.tokenizer import load_motion_tokenizer
 
         rows = round_trip_table(load_motion_tokenizer(args.motion_tokenizer, device=args.device), args.seeds)
-    elif args.round_trip:
-        gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
-        rows = round_trip_table(gen.lmm.motion_tokenizer, args.seeds)
     else:
         gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
-        rows = behaviour_table(gen, range(args.seeds))
+        rows = (round_trip_table(gen.lmm.motion_tokenizer, args.seeds) if args.round_trip
+                else behaviour_table(gen, range(args.seeds)))
     print(format_table(rows))
     print(f"\n{len(rows)} commands x {args.seeds} seeds in {time.time() - t0:.1f} s")
     if args.verbose:
