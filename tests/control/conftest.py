@@ -49,6 +49,6 @@ def arm_wave(cfg, seconds=2.0, fps=50.0, amp=0.3, freq=0.5, offset=0.0):
                            contacts=np.ones((T, 2), bool))
 
 
-# The simulated robot and the bridge share this test process: two 500 Hz Python loops plus the DDS listener.
-# A short GIL switch interval (default 5 ms) keeps rt/lowstate flowing to the bridge (see docs/control.md).
+# The bridge's 500 Hz loop, its DDS listener and the test threads share this process (the simulated robot runs
+# in its own, see sim_process.py); a short GIL switch interval (default 5 ms) keeps them all responsive.
 sys.setswitchinterval(2e-4)

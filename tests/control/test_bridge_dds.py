@@ -1,4 +1,6 @@
-"""Bridge + simulated robot over real DDS (cyclonedds, loopback), real MuJoCo, one random domain per process."""
+"""Bridge + simulated robot over real DDS (cyclonedds, loopback), real MuJoCo, one random domain per test process.
+
+The simulated robot runs in its own process (sim_process.py), as the real robot does; the bridge runs here."""
 
 import threading
 import time
@@ -6,15 +8,15 @@ import time
 import numpy as np
 import pytest
 
-from humanoid_lmm.control.dds import open_publisher
+from humanoid_lmm.control.dds import init_dds, open_publisher
 from humanoid_lmm.control.messages import (
     TOPIC_LOWCMD, JointCommand, command_types, fill_command, new_command,
 )
-from humanoid_lmm.control.sim_robot import SimRobot
 from humanoid_lmm.control.unitree_bridge import UnitreeBridge
 from humanoid_lmm.errors import SafetyError
 
 from control_domain import DOMAIN  # noqa: E402  (pytest puts tests/control on sys.path)
+from sim_process import SimRobotProcess  # noqa: E402
 
 pytestmark = pytest.mark.dds
 
@@ -30,8 +32,7 @@ def wait_for(pred, timeout_s, poll_s=0.001):
 
 @pytest.fixture
 def sim(g1, control):
-    s = SimRobot(g1, control, DOMAIN, "lo")
-    s.start()
+    s = SimRobotProcess(g1.name, control, DOMAIN, "lo")
     yield s
     s.close()
 
@@ -96,9 +97,8 @@ def test_estop_gives_damping_within_50ms_and_latches(g1, bridge, sim, wave):
     print(f"e-stop -> damping applied in the sim robot after {dt * 1e3:.1f} ms (t0 {t0:.3f})")
 
 
-# This test is about the *upstream* watchdog: the simulated robot shares this process's GIL with the
-# bridge and the feeder thread, so on a busy 2-core machine its 500 Hz rt/lowstate can pause > 100 ms
-# and trip the state watchdog first; a 0.5 s state timeout keeps that out of the measurement.
+# This test is about the *upstream* watchdog: on a busy 2-core machine the simulated robot's 500 Hz
+# rt/lowstate can pause > 100 ms and trip the state watchdog first; a 0.5 s state timeout keeps that out.
 @pytest.mark.parametrize("control", [{"state_timeout_s": 0.5}], indirect=True)
 def test_upstream_stall_gives_watchdog_damping(g1, bridge, sim, control):
     stop = threading.Event()
@@ -136,6 +136,7 @@ def test_lost_robot_state_gives_watchdog_damping(g1, bridge, sim, control):
 
 
 def test_corrupted_crc_and_wrong_mode_machine_are_rejected(g1, sim):
+    init_dds(DOMAIN, "lo")  # no bridge in this test: the test process writes rt/lowcmd itself
     cmd_t, _ = command_types(g1)
     pub = open_publisher(TOPIC_LOWCMD, cmd_t)
     try:

@@ -1,6 +1,6 @@
 """SimRobot: a MuJoCo G1/H1 that behaves like the robot on the real DDS topics.
 
-Subscribes rt/lowcmd (and rt/arm_sdk for hg), publishes rt/lowstate (motor slots, IMU, mode_machine, tick,
+Reads rt/lowcmd (and rt/arm_sdk for hg) at each tick, publishes rt/lowstate (motor slots, IMU, mode_machine, tick,
 CRC) at `rate_hz`, real-time paced, and applies tau + kp (q_des - q) + kd (dq_des - dq) clipped to tau_max.
 Unlike unitree_mujoco it rejects commands with a wrong CRC or mode_machine (counted in `stats()`), and honours
 the arm_sdk weight: upper-body command = w * arm_sdk + (1 - w) * built-in controller.
@@ -67,9 +67,10 @@ class SimRobot:
         dds.init_dds(self.domain_id, self.interface)
         cmd_t, state_t = command_types(self.robot)
         self._pub = dds.open_publisher(TOPIC_LOWSTATE, state_t)
-        self._subs = [dds.open_subscriber(TOPIC_LOWCMD, cmd_t, lambda m: self._on_cmd(m, "lowcmd"))]
+        # Polled each tick like the robot's own loop; depth 32 so a burst between two ticks is still counted.
+        self._subs = [("lowcmd", dds.open_reader(TOPIC_LOWCMD, cmd_t, depth=32))]
         if self.robot.message_family == "hg":
-            self._subs.append(dds.open_subscriber(TOPIC_ARM_SDK, cmd_t, lambda m: self._on_cmd(m, "arm_sdk")))
+            self._subs.append(("arm_sdk", dds.open_reader(TOPIC_ARM_SDK, cmd_t, depth=32)))
         log.info("sim-robot %s: base %s, %g Hz, mode_machine %d, domain %d on %s", self.robot.name, self.base,
                  self.cfg.rate_hz, self.mode_machine, self.domain_id, self.interface)
         self.loop.start()
@@ -145,6 +146,9 @@ class SimRobot:
         self.applied = c
 
     def _tick(self) -> None:
+        for topic, reader in self._subs:
+            for msg in reader.take():
+                self._on_cmd(msg, topic)
         self.step()
         self._publish_state()
 

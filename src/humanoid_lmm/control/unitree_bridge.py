@@ -64,7 +64,6 @@ class UnitreeBridge:
         self.watchdog = Watchdog(self.cfg.watchdog)
         self._lock = threading.RLock()
         self._state: JointState | None = None
-        self._state_event = threading.Event()
         self._mode_machine: int | None = None
         self._damping: str | None = None  # latched reason
         self._weight = 0.0 if mode == "arm_sdk" else 1.0
@@ -90,8 +89,11 @@ class UnitreeBridge:
             self.events.record("second_publisher", f"{others} samples on {topic} from another process: refusing")
             raise SafetyError(f"another process already publishes {topic} ({others} samples in "
                               f"{self.cfg.bridge.second_publisher_window_s} s); refusing to start")
-        self._sub = dds.open_subscriber(TOPIC_LOWSTATE, state_t, self._on_state)
-        if not self._state_event.wait(self.cfg.bridge.state_wait_s):
+        self._sub = dds.open_reader(TOPIC_LOWSTATE, state_t)  # polled by the loop: newest state each tick
+        t_end = time.monotonic() + self.cfg.bridge.state_wait_s
+        while not self._poll_state() and time.monotonic() < t_end:
+            time.sleep(0.002)
+        if self._state is None:
             raise SafetyError(f"no {TOPIC_LOWSTATE} on domain {self.domain_id} / {self.interface} within "
                               f"{self.cfg.bridge.state_wait_s} s: robot (or sim-robot) not running?")
         if self.mode == "lowcmd" and self.robot.message_family == "hg":
@@ -146,23 +148,23 @@ class UnitreeBridge:
         raise SafetyError("MotionSwitcher: built-in controller still active after 10 release attempts")
 
     # ---------------------------------------------------------------- inputs
-    def _on_state(self, msg) -> None:
-        if self._closed:
-            return
+    def _poll_state(self) -> bool:
+        """Take the newest rt/lowstate (if one arrived since the last tick); True if it was accepted."""
+        msg = self._sub.latest()
+        if msg is None or self._closed:
+            return False
         if not crc_ok(msg):
             self.events.record("state_crc_bad", "rt/lowstate with a wrong CRC ignored")
-            return
+            return False
         st = read_state(self.robot, msg)
         if not (np.all(np.isfinite(st.q)) and np.all(np.isfinite(st.dq))):
             self.events.record("non_finite", "rt/lowstate with non-finite joints ignored")
-            return
-        # No lock here: DDS may deliver in the writer's thread (same process) while the loop holds
-        # self._lock inside Write -> deadlock. Plain attribute stores are atomic under the GIL.
+            return False
         if self._mode_machine is None:
             self._mode_machine = st.mode_machine
         self._state = st
         self.watchdog.state_seen(time.monotonic())
-        self._state_event.set()
+        return True
 
     @property
     def state(self) -> JointState | None:
@@ -230,6 +232,7 @@ class UnitreeBridge:
     # ---------------------------------------------------------------- output
     def _tick(self) -> None:
         with self._lock:
+            self._poll_state()
             if self._damping:
                 self._send_damping()
                 return

@@ -113,10 +113,12 @@ def squat(pos, times: int | None = None) -> BehaviourResult:
     feet = np.minimum(pos[:, J["left_ankle"], 2], pos[:, J["right_ankle"], 2])
     grounded = feet.max() - feet[0] < 0.15
     ok = drop >= 0.15 and grounded
+    unit = "m pelvis drop"
     if times is not None:
         n = count_peaks(-h, 0.1)
         ok = ok and n == times
-    return _res("squat", drop, 0.15, ok, "m pelvis drop")
+        unit += f", {n} dips (want {times})"
+    return _res("squat", drop, 0.15, ok, unit)
 
 
 def bow(pos) -> BehaviourResult:

@@ -1,6 +1,7 @@
 """Behaviour table: generate each command with several seeds and check the named behaviour kinematically.
 
     python -m humanoid_lmm.lmm.evaluate --model models/lmm --seeds 5      # prints a markdown table
+    python -m humanoid_lmm.lmm.evaluate --seeds 20 --first-seed 5         # seeds the tests never use
 """
 from __future__ import annotations
 
@@ -126,6 +127,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", default=None)
     ap.add_argument("--seeds", type=int, default=5)
+    ap.add_argument("--first-seed", type=int, default=0,
+                    help="seeds first-seed .. first-seed + seeds - 1 (the tests use 0-4; others are held out)")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--temperature", type=float, default=None)
@@ -153,7 +156,7 @@ def main(argv=None) -> int:
     else:
         gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
         rows = (round_trip_table(gen.lmm.motion_tokenizer, args.seeds) if args.round_trip
-                else behaviour_table(gen, range(args.seeds)))
+                else behaviour_table(gen, range(args.first_seed, args.first_seed + args.seeds)))
     print(format_table(rows))
     print(f"\n{len(rows)} commands x {args.seeds} seeds in {time.time() - t0:.1f} s")
     if args.verbose:

@@ -146,7 +146,11 @@ class StreamerNode(StageNode):
                 self._active = None
         if self._active is None:
             err = np.abs(np.stack(a["err"]))
-            self.publish_status(a["id"], phase != "damping", a["started"], done=True, phase=phase,
+            fault = {}
+            if phase == "damping":  # why: the latched fault and its event message (e.g. the state age)
+                ev = self.bridge.events.first(self.bridge.damping or "damping")
+                fault = {"damping": self.bridge.damping, "error": ev.message if ev else "damping"}
+            self.publish_status(a["id"], phase != "damping", a["started"], done=True, phase=phase, **fault,
                                 tracking_rmse_rad=float(np.sqrt(np.mean(err**2))), tracking_max_rad=float(err.max()),
                                 max_tilt_rad=a["tilt"], upright=a["tilt"] < UPRIGHT_TILT_RAD,
                                 first_target_ms=a["first_target_ms"], events=self.bridge.events.counters())

@@ -33,6 +33,7 @@ def _positive(section: str, obj, names: tuple[str, ...]) -> None:
 class KinematicConfig:
     position_tolerance: float = 0.01  # [rad]
     velocity_scale: float = 1.0
+    velocity_cap: float | None = None  # [rad/s] if set, |dq| <= min(velocity_scale * URDF limit, velocity_cap)
     acceleration_max: float = 600.0  # [rad/s^2]
     self_collision_depth: float = 0.005  # [m]
     ground_penetration: float = 0.02  # [m]
@@ -40,6 +41,8 @@ class KinematicConfig:
 
     def __post_init__(self):
         _positive("kinematic", self, ("velocity_scale", "acceleration_max", "self_collision_depth", "ground_penetration", "foot_slide_speed"))
+        if self.velocity_cap is not None:
+            _positive("kinematic", self, ("velocity_cap",))
         if self.position_tolerance < 0:
             raise ConfigError(f"validate.kinematic.position_tolerance must be >= 0, got {self.position_tolerance!r}")
 

@@ -52,7 +52,7 @@ def _wave(cfg: RobotConfig, seconds: float, fps: float, freq: float, amp: float)
     tr = _standing(cfg, seconds, fps)
     t = tr.times
     q = tr.q.copy()
-    s = _ramp(t, 0.6)
+    s = _ramp(t, 1.0)  # peak |dq| of the raise ~2.1 rad/s: inside the streaming limit (3 rad/s)
     pose = {"right_shoulder_pitch_joint": 0.0, "right_shoulder_roll_joint": -1.26, "right_shoulder_yaw_joint": -1.4, "right_elbow_joint": 0.1}
     for name, target in pose.items():
         j = cfg.joint_index(name)
@@ -63,13 +63,14 @@ def _wave(cfg: RobotConfig, seconds: float, fps: float, freq: float, amp: float)
 
 
 def wave(cfg, seconds=3.0, fps=30.0):
-    """Known-good: a 1 Hz right-hand wave."""
-    return _wave(cfg, seconds, fps, freq=1.0, amp=0.35)
+    """Known-good: a 1 Hz right-hand wave (peak |dq| 2.4 rad/s)."""
+    return _wave(cfg, seconds, fps, freq=1.0, amp=0.3)
 
 
 def too_fast(cfg, seconds=2.0, fps=100.0):
-    """The wave at 10 Hz with a 0.7 rad elbow swing: |dq| ~ 44 rad/s, beyond the URDF velocity limits."""
-    return _wave(cfg, seconds, fps, freq=10.0, amp=0.7)
+    """The wave at 2.5 Hz with a 0.5 rad elbow swing: |dq| ~ 7.8 rad/s, beyond the streaming velocity limit
+    (3 rad/s; the URDF allows 37); slowed down 3x it passes."""
+    return _wave(cfg, seconds, fps, freq=2.5, amp=0.5)
 
 
 def over_limits(cfg, seconds=2.0, fps=30.0):

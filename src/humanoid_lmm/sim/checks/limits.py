@@ -45,7 +45,7 @@ def _per_joint(check: str, excess: np.ndarray, value: np.ndarray, limit: np.ndar
 
 
 def check_joint_limits(traj: RobotTrajectory, cfg: RobotConfig, kc: KinematicConfig) -> tuple[list[Failure], dict[str, float]]:
-    """Position (with tolerance), velocity (scale x URDF limit) and acceleration checks; returns failures, metrics."""
+    """Position (with tolerance), velocity (scale x URDF limit, capped) and acceleration checks; returns failures, metrics."""
     q = traj.q
     T = traj.n_frames
     lo = np.broadcast_to(cfg.q_lower - kc.position_tolerance, q.shape)
@@ -55,7 +55,10 @@ def check_joint_limits(traj: RobotTrajectory, cfg: RobotConfig, kc: KinematicCon
     failures += _per_joint("joint_position", above, q, hi, traj, "position")
 
     dq = joint_velocity(traj)
-    vmax = np.broadcast_to(cfg.dq_max * kc.velocity_scale, (T, cfg.num_joints))
+    vmax = cfg.dq_max * kc.velocity_scale
+    if kc.velocity_cap is not None:
+        vmax = np.minimum(vmax, kc.velocity_cap)
+    vmax = np.broadcast_to(vmax, (T, cfg.num_joints))
     failures += _per_joint("joint_velocity", np.abs(dq) - vmax, np.abs(dq), vmax, traj, "|velocity|")
 
     ddq = joint_acceleration(traj)

@@ -1,0 +1,82 @@
+"""The simulated robot in a child process (its own GIL), queried over a pipe, for the DDS bridge tests.
+
+In one process the sim robot's 500 Hz loop, the bridge's 500 Hz loop, the DDS listeners and the test threads
+share one GIL on two cores; rt/lowstate then paused > 100 ms now and then and tests failed at random. As on the
+robot (and in the end-to-end graph), the robot now runs apart from the bridge; the test reads its state here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import threading
+
+__all__ = ["SimRobotProcess"]
+
+
+def _serve(conn, robot_name: str, control, domain: int, interface: str) -> None:
+    from humanoid_lmm.control.sim_robot import SimRobot
+    from humanoid_lmm.robots import load_robot_config
+
+    sim = SimRobot(load_robot_config(robot_name), control, domain, interface)
+    sim.start()
+    conn.send(("ready", sim.mode_machine))
+    queries = {"q": lambda: sim.q.copy(), "applied": lambda: sim.applied, "stats": sim.stats,
+               "stop": sim.stop, "overruns": lambda: sim.loop.overruns}
+    while True:
+        try:
+            name = conn.recv()
+        except EOFError:
+            break
+        if name == "close":
+            break
+        conn.send(queries[name]())
+    sim.close()
+    conn.send(None)
+
+
+class SimRobotProcess:
+    """Start a SimRobot in a spawned process; `q`, `applied`, `stats()`, `stop()` ask it over a pipe."""
+
+    def __init__(self, robot_name: str, control, domain: int, interface: str = "lo", start_timeout_s: float = 60.0):
+        ctx = mp.get_context("spawn")  # no fork of a process that already holds DDS threads
+        self._conn, child = ctx.Pipe()
+        self._lock = threading.Lock()
+        self._proc = ctx.Process(target=_serve, args=(child, robot_name, control, domain, interface),
+                                 name=f"sim-robot-{robot_name}", daemon=True)
+        self._proc.start()
+        if not self._conn.poll(start_timeout_s):
+            self._proc.kill()
+            raise RuntimeError(f"sim robot process did not start within {start_timeout_s} s")
+        tag, self.mode_machine = self._conn.recv()
+        assert tag == "ready"
+
+    def _ask(self, name: str):
+        with self._lock:
+            self._conn.send(name)
+            return self._conn.recv()
+
+    @property
+    def q(self):
+        return self._ask("q")
+
+    @property
+    def applied(self):
+        return self._ask("applied")
+
+    def stats(self) -> dict:
+        return self._ask("stats")
+
+    def stop(self) -> None:
+        """The robot goes silent (stops rt/lowstate) but keeps answering here."""
+        self._ask("stop")
+
+    def close(self) -> None:
+        if self._proc.is_alive():
+            try:
+                self._ask("close")
+            except (EOFError, BrokenPipeError, OSError):
+                pass
+        self._proc.join(5.0)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
