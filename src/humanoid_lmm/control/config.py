@@ -51,9 +51,10 @@ class SafetyConfig:
 class WatchdogConfig:
     state_timeout_s: float = 0.1
     upstream_timeout_s: float = 0.25
+    sim_state_timeout_s: float = 0.5  # the streamer node in mode "sim" (a Python robot on a shared computer)
 
     def __post_init__(self):
-        _positive(self, "state_timeout_s", "upstream_timeout_s")
+        _positive(self, "state_timeout_s", "upstream_timeout_s", "sim_state_timeout_s")
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ publish_rate [Hz].
 
 from __future__ import annotations
 
+import dataclasses
+
 import threading
 import time
 
@@ -48,9 +50,13 @@ class StreamerNode(StageNode):
             self.declare_parameter(name, default)
         p = {n: self.get_parameter(n).value for n in ("robot", "mode", "net_interface", "domain_id", "bridge_mode")}
         self.config = load_robot_config(p["robot"])
-        from humanoid_lmm.control import UnitreeBridge
+        from humanoid_lmm.control import UnitreeBridge, load_control_config
 
-        self.bridge = UnitreeBridge(self.config, mode=p["bridge_mode"], domain_id=int(p["domain_id"]),
+        control = load_control_config()
+        if p["mode"] == "sim":  # the simulated robot is best-effort Python: its own state timeout (control.yaml)
+            wd = dataclasses.replace(control.watchdog, state_timeout_s=control.watchdog.sim_state_timeout_s)
+            control = dataclasses.replace(control, watchdog=wd)
+        self.bridge = UnitreeBridge(self.config, control, mode=p["bridge_mode"], domain_id=int(p["domain_id"]),
                                     interface=p["net_interface"], motion_switcher=p["mode"] == "real")
         self._ready = threading.Event()
         self._closing = False
