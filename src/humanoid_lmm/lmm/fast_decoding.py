@@ -65,8 +65,6 @@ class FastGPT2Decoder:
         self.k = torch.zeros(shape, device=dev, dtype=dt)            # (L, 1, H, N, D)
         self.v = torch.zeros(shape, device=dev, dtype=dt)
         self._kv = [(self.k[i, 0], self.v[i, 0]) for i in range(len(self.blocks))]   # views (H, N, D)
-        self._scores = torch.empty(self.H, 1, self.max_len, device=dev, dtype=dt)   # baddbmm's (ignored) input
-        self.scale = self.D ** -0.5
         self.pos = 0
 
     def reset(self) -> None:
@@ -91,12 +89,7 @@ class FastGPT2Decoder:
             q, k, v = qkv.view(n, 3, self.H, self.D).permute(1, 2, 0, 3)   # each (H, n, D)
             kc[:, p0:p0 + n] = k
             vc[:, p0:p0 + n] = v
-            if n == 1:  # one query: plain batched matmuls beat SDPA's dispatch at this size (~40 us a layer)
-                s = torch.baddbmm(self._scores[:, :, : p0 + 1], q, kc[:, : p0 + 1].transpose(1, 2), beta=0.0,
-                                  alpha=self.scale)
-                att = torch.bmm(s.softmax(-1), vc[:, : p0 + 1])                                # (H, 1, D)
-            else:
-                att = F.scaled_dot_product_attention(q, kc[:, : p0 + n], vc[:, : p0 + n], attn_mask=mask)
+            att = F.scaled_dot_product_attention(q, kc[:, : p0 + n], vc[:, : p0 + n], attn_mask=mask)  # (H, n, D)
             x = x + torch.addmm(b["proj"][1], att.transpose(0, 1).reshape(n, E), b["proj"][0])
             h = F.layer_norm(x, (E,), *b["ln2"], self.eps)
             h = F.gelu(torch.addmm(b["fc"][1], h, b["fc"][0]), approximate=self.approx)

@@ -11,7 +11,6 @@ publish_rate [Hz].
 from __future__ import annotations
 
 import dataclasses
-
 import threading
 import time
 
