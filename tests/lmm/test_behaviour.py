@@ -15,11 +15,6 @@ from humanoid_lmm.lmm.evaluate import BEHAVIOUR_COMMANDS, behaviour_table, forma
 
 pytestmark = pytest.mark.slow
 
-# Below 90 % with the committed CPU-trained model (docs/model_card.md): "squat twice" 3/5 here and 17/20 on
-# held-out seeds 5-24 - it sometimes ends after one squat -, a counting weakness, not a tokenizer limit (its
-# round trips pass). Marked xfail (not strict: sampling on another CPU may flip a seed).
-UNDER_TRAINED = {"squat twice"}
-
 
 @pytest.fixture(scope="module")
 def table():
@@ -42,10 +37,8 @@ def test_rate_at_least_90_percent_overall(table):
 
 
 @pytest.mark.parametrize("i", range(len(BEHAVIOUR_COMMANDS)), ids=[c[0] for c in BEHAVIOUR_COMMANDS])
-def test_each_command_at_least_90_percent(table, i, request):
+def test_each_command_at_least_90_percent(table, i):
     row = table[i]
-    if row.command in UNDER_TRAINED:
-        request.applymarker(pytest.mark.xfail(reason="CPU-trained model: the repetition count is under-trained"))
     assert row.rate >= 0.9, f"{row.command}: {row.passed}/{row.total}; " + "; ".join(row.failures)
 
 

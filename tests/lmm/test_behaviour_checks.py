@@ -76,3 +76,13 @@ def test_count_peaks():
     t = np.linspace(0, 2 * np.pi * 3, 300)
     assert count_peaks(np.sin(t), 0.5) == 3
     assert count_peaks(0.01 * np.sin(t), 0.5) == 0
+
+
+def test_select_commands_keeps_the_order_asked_and_names_unknown_ones():
+    from humanoid_lmm.lmm.evaluate import BEHAVIOUR_COMMANDS, select_commands
+
+    assert select_commands(None) == select_commands("") == BEHAVIOUR_COMMANDS
+    rows = select_commands(" clap twice, squat twice ")
+    assert [r[0] for r in rows] == ["clap twice", "squat twice"] and rows[1][1:] == ("squat", 2)
+    with pytest.raises(ValueError, match="'dance'"):
+        select_commands("squat,dance")

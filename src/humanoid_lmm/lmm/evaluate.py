@@ -2,6 +2,7 @@
 
     python -m humanoid_lmm.lmm.evaluate --model models/lmm --seeds 5      # prints a markdown table
     python -m humanoid_lmm.lmm.evaluate --seeds 20 --first-seed 5         # seeds the tests never use
+    python -m humanoid_lmm.lmm.evaluate --seeds 100 --commands "squat twice,clap twice"
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from humanoid_lmm.errors import GenerationError
 from humanoid_lmm.eval.behaviour import check_behaviour
 
 __all__ = ["BEHAVIOUR_COMMANDS", "PRIMITIVE_OF_CHECK", "BehaviourRow", "behaviour_table", "round_trip_table",
-           "format_table"]
+           "format_table", "select_commands"]
 
 # behaviour check -> procedural corpus primitive showing it (for the tokenizer round-trip reference)
 PRIMITIVE_OF_CHECK = {
@@ -110,6 +111,18 @@ def round_trip_table(motion_tokenizer, n: int = 5, commands=BEHAVIOUR_COMMANDS, 
     return rows
 
 
+def select_commands(names: str | None) -> tuple[tuple[str, str, int | None], ...]:
+    """Rows of BEHAVIOUR_COMMANDS named in a comma-separated list (None or "" = all); unknown names raise."""
+    if not names:
+        return BEHAVIOUR_COMMANDS
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    known = {c[0]: c for c in BEHAVIOUR_COMMANDS}
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise ValueError(f"--commands: unknown command(s) {unknown}; known: {sorted(known)}")
+    return tuple(known[n] for n in wanted)
+
+
 def format_table(rows: list[BehaviourRow]) -> str:
     lines = ["| command | check | passed | rate | mean length [s] |", "|---|---|---|---|---|"]
     for r in rows:
@@ -138,8 +151,14 @@ def main(argv=None) -> int:
                     help="check tokenizer round trips of ground-truth clips instead (the LMM's upper bound)")
     ap.add_argument("--motion-tokenizer", default=None,
                     help="with --round-trip: this MotionBook checkpoint instead of the LMM's bundled one")
+    ap.add_argument("--commands", default=None,
+                    help="comma-separated subset of the table's commands (default: all 20)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the failures")
     args = ap.parse_args(argv)
+    try:
+        commands = select_commands(args.commands)
+    except ValueError as exc:
+        ap.error(str(exc))
     torch.set_num_threads(args.threads)
     from humanoid_lmm.lmm.configuration_lmm import SamplingConfig
 
@@ -152,11 +171,12 @@ def main(argv=None) -> int:
     if args.round_trip and args.motion_tokenizer:
         from humanoid_lmm.tokenizer import load_motion_tokenizer
 
-        rows = round_trip_table(load_motion_tokenizer(args.motion_tokenizer, device=args.device), args.seeds)
+        rows = round_trip_table(load_motion_tokenizer(args.motion_tokenizer, device=args.device), args.seeds,
+                                commands)
     else:
         gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
-        rows = (round_trip_table(gen.lmm.motion_tokenizer, args.seeds) if args.round_trip
-                else behaviour_table(gen, range(args.first_seed, args.first_seed + args.seeds)))
+        rows = (round_trip_table(gen.lmm.motion_tokenizer, args.seeds, commands) if args.round_trip
+                else behaviour_table(gen, range(args.first_seed, args.first_seed + args.seeds), commands))
     print(format_table(rows))
     print(f"\n{len(rows)} commands x {args.seeds} seeds in {time.time() - t0:.1f} s")
     if args.verbose:
