@@ -11,6 +11,14 @@ def test_repo_config_loads():
     assert c.robot("g1").damping_kd > 0 and c.robot("h1").damping_kd > 0
 
 
+def test_simulated_robot_gets_its_own_state_timeout_only():
+    c = load_control_config()
+    sim = c.for_simulated_robot()
+    assert sim.watchdog.state_timeout_s == c.watchdog.sim_state_timeout_s == 0.5
+    assert c.watchdog.state_timeout_s == 0.1   # the real robot's config is left as it was
+    assert (sim.safety, sim.bridge, sim.watchdog.upstream_timeout_s) == (c.safety, c.bridge, c.watchdog.upstream_timeout_s)
+
+
 def test_errors_name_the_field(tmp_path):
     with pytest.raises(ConfigError, match="torque_scale"):
         SafetyConfig(torque_scale=2.0)

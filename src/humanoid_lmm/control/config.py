@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
@@ -122,6 +122,11 @@ class ControlConfig:
         if name not in self.robots:
             raise ConfigError(f"control.robots has no entry {name!r}; valid choices: {sorted(self.robots)}")
         return self.robots[name]
+
+    def for_simulated_robot(self) -> "ControlConfig":
+        """This config with the watchdog's state timeout of a simulated robot (watchdog.sim_state_timeout_s):
+        a Python MuJoCo process on a shared computer may pause longer than the real robot's 0.1 s."""
+        return replace(self, watchdog=replace(self.watchdog, state_timeout_s=self.watchdog.sim_state_timeout_s))
 
 
 def default_control_config_path() -> Path:

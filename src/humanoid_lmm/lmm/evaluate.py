@@ -119,7 +119,7 @@ def select_commands(names: str | None) -> tuple[tuple[str, str, int | None], ...
     known = {c[0]: c for c in BEHAVIOUR_COMMANDS}
     unknown = [n for n in wanted if n not in known]
     if unknown:
-        raise ValueError(f"--commands: unknown command(s) {unknown}; known: {sorted(known)}")
+        raise ValueError(f"unknown command(s) {unknown}; known: {sorted(known)}")
     return tuple(known[n] for n in wanted)
 
 
@@ -158,7 +158,7 @@ def main(argv=None) -> int:
     try:
         commands = select_commands(args.commands)
     except ValueError as exc:
-        ap.error(str(exc))
+        ap.error(f"--commands: {exc}")
     torch.set_num_threads(args.threads)
     from humanoid_lmm.lmm.configuration_lmm import SamplingConfig
 

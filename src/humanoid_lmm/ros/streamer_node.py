@@ -10,7 +10,6 @@ publish_rate [Hz].
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 
@@ -52,9 +51,8 @@ class StreamerNode(StageNode):
         from humanoid_lmm.control import UnitreeBridge, load_control_config
 
         control = load_control_config()
-        if p["mode"] == "sim":  # the simulated robot is best-effort Python: its own state timeout (control.yaml)
-            wd = dataclasses.replace(control.watchdog, state_timeout_s=control.watchdog.sim_state_timeout_s)
-            control = dataclasses.replace(control, watchdog=wd)
+        if p["mode"] == "sim":
+            control = control.for_simulated_robot()
         self.bridge = UnitreeBridge(self.config, control, mode=p["bridge_mode"], domain_id=int(p["domain_id"]),
                                     interface=p["net_interface"], motion_switcher=p["mode"] == "real")
         self._ready = threading.Event()
