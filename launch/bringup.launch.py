@@ -2,7 +2,9 @@
 
 The humanoid_lmm graph: command -> generator -> retargeter -> validator -> streamer (same nodes and
 parameter file as `humanoid-lmm up`; src/humanoid_lmm/ros/graph.py). In mode:=sim a MuJoCo robot on the
-Unitree DDS topics is started too.
+Unitree DDS topics is started too (free-standing; use `humanoid-lmm up` for H1, whose simulation needs the gantry).
+transport:= lowcmd (the stack's balancing policy) | arm_sdk (G1 built-in controller); real + lowcmd needs
+allow_lowcmd_policy:=true.
 """
 
 import os
@@ -23,6 +25,9 @@ def generate_launch_description():
     mode = LaunchConfiguration("mode")
     net_interface = LaunchConfiguration("net_interface")
     domain_id = LaunchConfiguration("domain_id")
+    # "" = the safe default of the mode: sim -> lowcmd (the stack's policy), real -> arm_sdk (built-in controller)
+    transport = PythonExpression(["'", LaunchConfiguration("transport"), "' or ('arm_sdk' if '", mode,
+                                  "' == 'real' else 'lowcmd')"])
     overrides = {"robot": robot, "use_sim_time": LaunchConfiguration("use_sim_time")}
 
     def node(executable, name, extra=None):
@@ -36,13 +41,16 @@ def generate_launch_description():
         DeclareLaunchArgument("domain_id", default_value="1"),
         DeclareLaunchArgument("model_dir", default_value=""),
         DeclareLaunchArgument("upper_body_only", default_value="false"),
+        DeclareLaunchArgument("transport", default_value="", choices=["", "lowcmd", "arm_sdk"]),
+        DeclareLaunchArgument("allow_lowcmd_policy", default_value="false"),
         DeclareLaunchArgument("use_sim_time", default_value="false"),
         node("humanoid_command", "humanoid_command"),
         node("humanoid_generator", "humanoid_generator", {"model_dir": LaunchConfiguration("model_dir")}),
-        node("humanoid_retargeter", "humanoid_retargeter"),
-        node("humanoid_validator", "humanoid_validator", {"upper_body_only": LaunchConfiguration("upper_body_only")}),
+        node("humanoid_retargeter", "humanoid_retargeter", {"upper_body_only": LaunchConfiguration("upper_body_only")}),
+        node("humanoid_validator", "humanoid_validator", {"transport": transport}),
         node("humanoid_streamer", "humanoid_streamer",
-             {"mode": mode, "net_interface": net_interface, "domain_id": domain_id}),
+             {"mode": mode, "net_interface": net_interface, "domain_id": domain_id, "transport": transport,
+              "allow_lowcmd_policy": LaunchConfiguration("allow_lowcmd_policy")}),
         ExecuteProcess(
             cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface],
             output="screen",

@@ -13,15 +13,15 @@ import threading
 __all__ = ["SimRobotProcess"]
 
 
-def _serve(conn, robot_name: str, control, domain: int, interface: str) -> None:
+def _serve(conn, robot_name: str, control, domain: int, interface: str, base: str | None) -> None:
     from humanoid_lmm.control.sim_robot import SimRobot
     from humanoid_lmm.robots import load_robot_config
 
-    sim = SimRobot(load_robot_config(robot_name), control, domain, interface)
+    sim = SimRobot(load_robot_config(robot_name), control, domain, interface, base=base)
     sim.start()
     conn.send(("ready", sim.mode_machine))
     queries = {"q": lambda: sim.q.copy(), "applied": lambda: sim.applied, "stats": sim.stats,
-               "stop": sim.stop, "overruns": lambda: sim.loop.overruns}
+               "stop": sim.stop, "overruns": lambda: sim.loop.overruns, "base": lambda: sim.base_pos.copy()}
     while True:
         try:
             name = conn.recv()
@@ -37,11 +37,12 @@ def _serve(conn, robot_name: str, control, domain: int, interface: str) -> None:
 class SimRobotProcess:
     """Start a SimRobot in a spawned process; `q`, `applied`, `stats()`, `stop()` ask it over a pipe."""
 
-    def __init__(self, robot_name: str, control, domain: int, interface: str = "lo", start_timeout_s: float = 60.0):
+    def __init__(self, robot_name: str, control, domain: int, interface: str = "lo", start_timeout_s: float = 60.0,
+                 base: str | None = None):
         ctx = mp.get_context("spawn")  # no fork of a process that already holds DDS threads
         self._conn, child = ctx.Pipe()
         self._lock = threading.Lock()
-        self._proc = ctx.Process(target=_serve, args=(child, robot_name, control, domain, interface),
+        self._proc = ctx.Process(target=_serve, args=(child, robot_name, control, domain, interface, base),
                                  name=f"sim-robot-{robot_name}", daemon=True)
         self._proc.start()
         if not self._conn.poll(start_timeout_s):
@@ -58,6 +59,11 @@ class SimRobotProcess:
     @property
     def q(self):
         return self._ask("q")
+
+    @property
+    def base(self):
+        """Ground-truth pelvis position (3,) [m]."""
+        return self._ask("base")
 
     @property
     def applied(self):

@@ -1,17 +1,16 @@
 """Bridge + simulated robot over real DDS (cyclonedds, loopback), real MuJoCo, one random domain per test process.
 
-The simulated robot runs in its own process (sim_process.py), as the real robot does; the bridge runs here."""
+The simulated robot runs in its own process (sim_process.py), as the real robot does, standing free on the
+floor; the bridge (executor: stand policy + safety filter) runs here. Falls are measured on the simulated pelvis.
+"""
 
-import threading
 import time
 
 import numpy as np
 import pytest
 
 from humanoid_lmm.control.dds import init_dds, open_publisher
-from humanoid_lmm.control.messages import (
-    TOPIC_LOWCMD, JointCommand, command_types, fill_command, new_command,
-)
+from humanoid_lmm.control.messages import TOPIC_LOWCMD, JointCommand, command_types, fill_command, new_command
 from humanoid_lmm.control.unitree_bridge import UnitreeBridge
 from humanoid_lmm.errors import SafetyError
 
@@ -38,52 +37,58 @@ def sim(g1, control):
 
 
 @pytest.fixture
-def bridge(g1, control, sim):
-    b = UnitreeBridge(g1, control, "lowcmd", DOMAIN, "lo", motion_switcher=False, trace=20000)
+def bridge(g1, control, execution, sim):
+    b = UnitreeBridge(g1, control, "lowcmd", DOMAIN, "lo", motion_switcher=False, execution=execution, trace=20000)
     b.start()
     yield b
     b.close()
 
 
-def test_soft_start_reaches_first_target_without_jump(g1, bridge, sim, wave):
-    traj = wave(g1, seconds=0.5, amp=0.0, offset=0.4)  # first target 0.4 rad away on 4 arm joints
+def _run(bridge, plan, timeout_s=20.0):
+    bridge.play(plan)
+    assert wait_for(lambda: not bridge.executor.busy, timeout_s, 0.01) is not None, bridge.phase
+
+
+def test_stand_policy_holds_the_free_robot_and_a_plan_soft_starts(g1, bridge, sim, wave):
+    z0 = sim.base[2]
+    plan = wave(g1, seconds=1.0, amp=0.0, offset=0.4)  # first target 0.4 rad away on 4 arm joints
     q0 = sim.q.copy()
-    bridge.play(traj)
-    assert wait_for(lambda: bridge.phase == "hold", 5.0) is not None
-    time.sleep(0.3)
-    t, _, q_sent, _ = zip(*list(bridge.trace))  # list(deque) copies atomically (the bridge thread appends)
+    _run(bridge, plan)
+    _, _, q_sent, _ = zip(*list(bridge.trace))  # list(deque) copies atomically (the bridge thread appends)
     q_sent = np.array(q_sent)
-    assert np.max(np.abs(q_sent[0] - np.clip(q0, bridge.filter.lower, bridge.filter.upper))) < 0.02
-    steps = np.abs(np.diff(q_sent, axis=0))
-    assert np.max(steps) <= np.max(bridge.filter.v_max) * bridge.dt + 1e-9  # never faster than the limit
-    assert np.max(steps) < 0.01  # and no jump: < 0.01 rad per tick
-    err = np.abs(sim.q - traj.q[-1])
-    # Steady-state PD error against gravity (no feed-forward): measured 0.03-0.08 rad on the shoulders.
-    assert np.max(err[g1.upper_body]) < 0.1, err
+    arms = [g1.joint_index(n) for n in ("left_shoulder_pitch_joint", "left_elbow_joint")]
+    assert np.max(np.abs(q_sent[:20, arms] - q0[arms])) < 0.1  # starts where the arms were
+    steps = np.abs(np.diff(q_sent[:, arms], axis=0))
+    assert np.max(steps) < 0.06  # no jump: < 0.06 rad per 20 ms controller step (3 rad/s)
+    assert np.max(q_sent[:, arms[0]]) - q0[arms[0]] > 0.3  # the plan's offset was reached
     assert bridge.damping is None and sim.stats()["lowcmd_ok"] > 100
+    assert abs(sim.base[2] - z0) < 0.05  # still standing on the floor (ground truth)
 
 
-def test_wave_is_tracked(g1, bridge, sim, wave):
-    traj = wave(g1, seconds=3.0, amp=0.3, freq=0.5)
-    bridge.play(traj)
-    assert wait_for(lambda: bridge.phase == "tracking", 3.0) is not None
-    errs = []
-    joints = [g1.joint_index(n) for n in ("left_shoulder_pitch_joint", "left_elbow_joint", "right_elbow_joint")]
-    while bridge.phase == "tracking":
-        errs.append(np.abs(sim.q[joints] - bridge.last_sent.q[joints]))
-        time.sleep(0.01)
-    errs = np.array(errs)
-    assert len(errs) > 50
-    swing = np.ptp([c[2][joints] for c in list(bridge.trace)], axis=0)  # atomic copy first
-    assert np.all(swing > 0.5)  # the wave really moved (+-0.3 rad)
-    # PD lag of the simulated robot (no feed-forward) measured 0.06-0.14 rad RMS on this 2-core machine.
-    assert np.sqrt(np.mean(errs**2)) < 0.2 and np.max(errs) < 0.35, (np.sqrt(np.mean(errs**2)), errs.max())
+@pytest.fixture
+def validated_wave(g1, wave, execution):
+    """Validated before the robot and the bridge start (validation takes the CPU the 500 Hz loops need)."""
+    from humanoid_lmm.sim import validate
+
+    plan = wave(g1, seconds=3.0, amp=0.2, freq=0.5)
+    report = validate(plan, execution=execution)
+    assert report.passed, str(report)
+    return plan
+
+
+def test_validated_plan_streams_with_zero_clips(g1, validated_wave, bridge, sim):
+    plan = validated_wave
+    before = {k: v for k, v in bridge.events.counters().items() if k.startswith("clip_")}
+    _run(bridge, plan)
+    after = {k: v for k, v in bridge.events.counters().items() if k.startswith("clip_")}
+    assert after == before == {}, after
+    errs = np.array([t[2] for t in bridge.trace])
+    assert np.ptp(errs[:, g1.joint_index("left_elbow_joint")]) > 0.35  # the wave really moved (0..0.4 rad)
 
 
 def test_estop_gives_damping_within_50ms_and_latches(g1, bridge, sim, wave):
     bridge.play(wave(g1, seconds=3.0))
     time.sleep(0.8)
-    t0 = time.monotonic()
     bridge.estop("test button")
     dt = wait_for(lambda: np.all(sim.applied.kp == 0) and np.all(sim.applied.kd > 0), 1.0)
     assert dt is not None and dt < 0.05, dt
@@ -94,35 +99,6 @@ def test_estop_gives_damping_within_50ms_and_latches(g1, bridge, sim, wave):
         bridge.play(wave(g1))
     bridge.reset()
     assert wait_for(lambda: np.all(sim.applied.kp > 0), 0.5) is not None
-    print(f"e-stop -> damping applied in the sim robot after {dt * 1e3:.1f} ms (t0 {t0:.3f})")
-
-
-# This test is about the *upstream* watchdog: on a busy 2-core machine the simulated robot's 500 Hz
-# rt/lowstate can pause > 100 ms and trip the state watchdog first; a 0.5 s state timeout keeps that out.
-@pytest.mark.parametrize("control", [{"state_timeout_s": 0.5}], indirect=True)
-def test_upstream_stall_gives_watchdog_damping(g1, bridge, sim, control):
-    stop = threading.Event()
-
-    def upstream():
-        k = 0
-        while not stop.is_set():
-            q = g1.default_q.copy()
-            q[18] += 0.2 * np.sin(k * 0.05)
-            bridge.feed(q)
-            k += 1
-            time.sleep(0.02)
-
-    th = threading.Thread(target=upstream, daemon=True)
-    th.start()
-    time.sleep(1.0)
-    assert bridge.damping is None and bridge.phase == "live"
-    stop.set()  # the upstream dies mid-motion
-    th.join()
-    t_dead = time.monotonic()
-    dt = wait_for(lambda: np.all(sim.applied.kp == 0), 2.0)
-    assert bridge.damping == "watchdog_upstream"
-    limit = control.watchdog.upstream_timeout_s + 0.02 + 0.05  # last feed period + 50 ms
-    assert dt is not None and dt < limit, dt
 
 
 def test_lost_robot_state_gives_watchdog_damping(g1, bridge, sim, control):
@@ -135,39 +111,79 @@ def test_lost_robot_state_gives_watchdog_damping(g1, bridge, sim, control):
     assert np.all(bridge.last_sent.kp == 0) and np.all(bridge.last_sent.kd > 0)
 
 
+def test_controller_exception_ends_in_damping_not_a_stale_command(g1, bridge, sim):
+    def broken(state, ref):
+        raise RuntimeError("injected controller fault")
+
+    bridge.executor.stand.step = broken
+    assert wait_for(lambda: bridge.damping == "tick_exception", 1.0) is not None
+    assert bridge.loop.running  # the loop lives on, sending damping
+    assert wait_for(lambda: np.all(sim.applied.kp == 0) and np.all(sim.applied.kd > 0), 0.5) is not None
+
+
+def test_plan_the_transport_cannot_run_is_refused(g1, bridge, wave):
+    plan = wave(g1)
+    with pytest.raises(SafetyError, match="gantry"):
+        bridge.play(plan.replace(assist="gantry"))
+    with pytest.raises(SafetyError, match="plan is for 'h1'"):
+        bridge.play(plan.replace(reference=plan.reference.replace(robot="h1")))
+
+
+def test_arm_sdk_blends_over_the_built_in_stand_in(g1, control, execution, sim, wave):
+    """rt/arm_sdk: no release, the simulated built-in controller (the stand policy) keeps the robot up while the
+    arms follow; the weight ramps in and back out, and a whole-body plan is refused."""
+    b = UnitreeBridge(g1, control, "arm_sdk", DOMAIN, "lo", execution=execution, trace=5000)
+    b.start()
+    try:
+        z0 = sim.base[2]
+        with pytest.raises(SafetyError, match="upper_body plans only"):
+            b.play(wave(g1).replace(mode="locomotion", velocity=np.zeros((wave(g1).reference.n_frames, 3))))
+        b.play(wave(g1, seconds=2.0, amp=0.3, freq=0.5))
+        elbow = g1.joint_index("left_elbow_joint")
+        seen = []
+        while b.executor.busy:
+            seen.append((sim.applied.weight, sim.q[elbow]))
+            time.sleep(0.02)
+        w = np.array([s[0] for s in seen])
+        q = np.array([s[1] for s in seen])
+        assert w.max() == pytest.approx(1.0) and w[0] < 0.5 and w[-1] < 0.2  # ramped in and out
+        assert np.ptp(q) > 0.4  # the arm followed rt/arm_sdk through the blend
+        assert sim.stats()["arm_sdk_ok"] > 50 and sim.stats()["lowcmd_ok"] == 0  # nothing on rt/lowcmd
+        assert abs(sim.base[2] - z0) < 0.05
+    finally:
+        b.close()
+
+
 def test_corrupted_crc_and_wrong_mode_machine_are_rejected(g1, sim):
     init_dds(DOMAIN, "lo")  # no bridge in this test: the test process writes rt/lowcmd itself
     cmd_t, _ = command_types(g1)
     pub = open_publisher(TOPIC_LOWCMD, cmd_t)
-    try:
-        n = g1.num_joints
-        bad_q = np.full(n, 0.7)
-        c = JointCommand(bad_q, np.zeros(n), np.zeros(n), g1.kp, g1.kd, mode_machine=sim.mode_machine)
-        msg = new_command(g1)
-        fill_command(g1, msg, c)
-        msg.crc ^= 0x1  # corrupt
-        for _ in range(20):
-            pub.Write(msg)
-            time.sleep(0.005)
-        c.mode_machine = sim.mode_machine + 1
-        fill_command(g1, msg, c)  # valid CRC, wrong mode_machine
-        for _ in range(20):
-            pub.Write(msg)
-            time.sleep(0.005)
-        assert wait_for(lambda: sim.stats()["rejected_mode_machine"] >= 15, 2.0) is not None
-        st = sim.stats()
-        assert st["rejected_crc"] >= 15 and st["lowcmd_ok"] == 0, st
-        assert not np.allclose(sim.applied.q, 0.7)
-        c.mode_machine = sim.mode_machine
-        fill_command(g1, msg, c)  # a valid one is accepted (the check is not "reject everything")
+    n = g1.num_joints
+    bad_q = np.full(n, 0.7)
+    c = JointCommand(bad_q, np.zeros(n), np.zeros(n), g1.kp, g1.kd, mode_machine=sim.mode_machine)
+    msg = new_command(g1)
+    fill_command(g1, msg, c)
+    msg.crc ^= 0x1  # corrupt
+    for _ in range(20):
         pub.Write(msg)
-        assert wait_for(lambda: sim.stats()["lowcmd_ok"] >= 1, 1.0) is not None
-    finally:
-        pass  # writers are never deleted (see humanoid_lmm.control.dds)
+        time.sleep(0.005)
+    c.mode_machine = sim.mode_machine + 1
+    fill_command(g1, msg, c)  # valid CRC, wrong mode_machine
+    for _ in range(20):
+        pub.Write(msg)
+        time.sleep(0.005)
+    assert wait_for(lambda: sim.stats()["rejected_mode_machine"] >= 15, 2.0) is not None
+    st = sim.stats()
+    assert st["rejected_crc"] >= 15 and st["lowcmd_ok"] == 0, st
+    assert not np.allclose(sim.applied.q, 0.7)
+    c.mode_machine = sim.mode_machine
+    fill_command(g1, msg, c)  # a valid one is accepted (the check is not "reject everything")
+    pub.Write(msg)
+    assert wait_for(lambda: sim.stats()["lowcmd_ok"] >= 1, 1.0) is not None
 
 
-def test_second_publisher_is_detected(g1, bridge, control):
-    other = UnitreeBridge(g1, control, "lowcmd", DOMAIN, "lo", motion_switcher=False)
+def test_second_publisher_is_detected(g1, bridge, control, execution):
+    other = UnitreeBridge(g1, control, "lowcmd", DOMAIN, "lo", motion_switcher=False, execution=execution)
     with pytest.raises(SafetyError, match="another process"):
         other.start()
     assert other.events.count("second_publisher") == 1

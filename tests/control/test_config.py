@@ -1,7 +1,8 @@
 import pytest
 
-from humanoid_lmm.control.config import SafetyConfig, SimRobotConfig, load_control_config
-from humanoid_lmm.control.events import EventLog
+from humanoid_lmm.control.config import RobotLink, SimRobotConfig, load_control_config
+from humanoid_lmm.execution import EventLog
+from humanoid_lmm.execution.config import SafetyConfig
 from humanoid_lmm.errors import ConfigError
 
 
@@ -13,17 +14,23 @@ def test_repo_config_loads():
 
 def test_simulated_robot_gets_its_own_state_timeout_only():
     c = load_control_config()
-    sim = c.for_simulated_robot()
+    sim = c.for_link("sim")
     assert sim.watchdog.state_timeout_s == c.watchdog.sim_state_timeout_s == 0.5
-    assert c.watchdog.state_timeout_s == 0.1   # the real robot's config is left as it was
-    assert (sim.safety, sim.bridge, sim.watchdog.upstream_timeout_s) == (c.safety, c.bridge, c.watchdog.upstream_timeout_s)
+    assert c.watchdog.state_timeout_s == 0.1 and c.for_link(RobotLink.REAL) is c  # the real robot's is unchanged
+    assert (sim.bridge, sim.robots) == (c.bridge, c.robots)
+    with pytest.raises(ConfigError, match="valid choices"):
+        RobotLink.parse("simulation")  # modes are an enum, validated
+
+
+def test_simulated_robot_stands_free_by_default():
+    assert load_control_config().sim_robot.base == "free"
 
 
 def test_errors_name_the_field(tmp_path):
     with pytest.raises(ConfigError, match="torque_scale"):
         SafetyConfig(torque_scale=2.0)
     with pytest.raises(ConfigError, match="base"):
-        SimRobotConfig(base="band")
+        SimRobotConfig(base="fixed")
     p = tmp_path / "c.yaml"
     p.write_text("watchdog:\n  state_timeout_s: -1\n")
     with pytest.raises(ConfigError, match="state_timeout_s"):

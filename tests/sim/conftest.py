@@ -1,7 +1,8 @@
-"""Shared fixtures: robot configs and the synthetic motions of humanoid_lmm.sim.samples."""
+"""Shared fixtures: robot configs, the synthetic motions of humanoid_lmm.sim.samples, and their plans."""
 
 import pytest
 
+from humanoid_lmm.retarget import plan_execution
 from humanoid_lmm.robots import load_robot_config
 from humanoid_lmm.sim.samples import make_sample
 
@@ -19,3 +20,9 @@ def g1():
 @pytest.fixture(scope="session")
 def sample():
     return make_sample
+
+
+@pytest.fixture(scope="session")
+def plan_of():
+    """plan_of(trajectory, mode=None): the planner's ExecutionPlan (or one with a forced mode)."""
+    return lambda traj, mode=None: plan_execution(traj, mode=mode, why="test" if mode else "")

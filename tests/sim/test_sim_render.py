@@ -2,14 +2,14 @@
 
 import numpy as np
 
+from humanoid_lmm.robots import build_sim_model
 from humanoid_lmm.sim import run_validation
-from humanoid_lmm.sim.model import validation_robot
 from humanoid_lmm.sim.render import contact_sheet, render_frames, robot_pixel_count, save_video
 
 
-def test_rendered_frame_shows_the_robot(g1, sample):
-    v = run_validation(sample("wave", g1, seconds=1.0))
-    mj = validation_robot(g1)
+def test_rendered_frame_shows_the_robot(g1, sample, plan_of):
+    v = run_validation(plan_of(sample("wave", g1, seconds=1.0)))
+    mj = build_sim_model(g1)
     q = v.dynamics.qpos[-1]
     gone = q.copy()
     gone[0] += 100.0  # robot moved far out of view, same camera
@@ -21,9 +21,9 @@ def test_rendered_frame_shows_the_robot(g1, sample):
     assert np.mean(np.any(rgb[0] != rgb[1], axis=-1)) > 0.02
 
 
-def test_video_sheet_and_skeleton(tmp_path, g1, sample):
-    v = run_validation(sample("wave", g1, seconds=1.0))
-    mj = validation_robot(g1)
+def test_video_sheet_and_skeleton(tmp_path, g1, sample, plan_of):
+    v = run_validation(plan_of(sample("wave", g1, seconds=1.0)))
+    mj = build_sim_model(g1)
     qpos = v.dynamics.qpos[::40]
     skel = np.zeros((len(qpos), 22, 3))
     skel[..., 2] = np.linspace(0.1, 1.5, 22)  # a vertical line of joints

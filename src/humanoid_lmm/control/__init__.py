@@ -1,22 +1,20 @@
-"""control stage: safety filter, watchdog, streamer, Unitree SDK2 bridge and a simulated robot on DDS.
+"""control stage: the link to the robot - Unitree SDK2 bridge (executor + safety filter on DDS), watchdog,
+damping, and a simulated robot on the same DDS topics.
 
-The library never imports rclpy; `humanoid_lmm.ros` wraps `UnitreeBridge` (e-stop topic, diagnostics).
+The library never imports rclpy; `humanoid_lmm.ros` wraps `UnitreeBridge` (e-stop topic, diagnostics). What is
+executed and how (controllers, limits, the plan value) is `humanoid_lmm.execution`.
 """
 
-from humanoid_lmm.control.config import ControlConfig, load_control_config
-from humanoid_lmm.control.events import Event, EventLog
-from humanoid_lmm.control.safety_filter import FilterResult, SafetyFilter
-from humanoid_lmm.control.streamer import Streamer
+from humanoid_lmm.control.config import ControlConfig, RobotLink, load_control_config
 from humanoid_lmm.control.watchdog import Watchdog
+from humanoid_lmm.execution import EventLog, SafetyFilter
 
 __all__ = [
     "ControlConfig",
-    "Event",
     "EventLog",
-    "FilterResult",
+    "RobotLink",
     "SafetyFilter",
     "SimRobot",
-    "Streamer",
     "UnitreeBridge",
     "Watchdog",
     "load_control_config",

@@ -1,10 +1,12 @@
 """`humanoid-lmm sim-robot` and `humanoid-lmm stream`: the simulated robot and the safe streamer on DDS.
 
 Examples:
-  humanoid-lmm sim-robot --robot g1 --domain 1 --iface lo            # terminal 1: MuJoCo robot on DDS
-  humanoid-lmm stream wave_g1.npz --robot g1 --domain 1 --iface lo --no-motion-switcher   # terminal 2
-  humanoid-lmm stream wave_g1.npz --robot g1 --domain 1 --iface lo --arm-sdk             # upper body only
-Real robot (read docs/control.md first): --domain 0 --iface <NIC on 192.168.123.x>, robot on its gantry.
+  humanoid-lmm sim-robot --robot g1 --domain 1 --iface lo            # terminal 1: MuJoCo G1 standing on the floor
+  humanoid-lmm validate wave_g1.npz --repair -o plan_g1.npz          # a validated ExecutionPlan
+  humanoid-lmm stream plan_g1.npz --domain 1 --iface lo --no-motion-switcher   # terminal 2: policy on rt/lowcmd
+  humanoid-lmm stream plan_g1.npz --domain 1 --iface lo --arm-sdk    # upper_body plans over the built-in controller
+Real robot (read docs/control.md first): --domain 0 --iface <NIC on 192.168.123.x>; rt/lowcmd with a policy
+needs --allow-lowcmd-policy (the built-in controller is released).
 """
 
 from __future__ import annotations
@@ -33,20 +35,25 @@ def _stream(args) -> int:
     from humanoid_lmm.control.config import load_control_config
     from humanoid_lmm.control.unitree_bridge import UnitreeBridge
     from humanoid_lmm.errors import SafetyError
-    from humanoid_lmm.robots import RobotTrajectory, load_robot_config
+    from humanoid_lmm.execution import ExecutionPlan
+    from humanoid_lmm.robots import load_robot_config
 
-    cfg = load_robot_config(args.robot)
-    traj = RobotTrajectory.load_npz(args.trajectory)
-    if traj.robot != cfg.name:
-        log.error("trajectory is for %r, not %r", traj.robot, cfg.name)
+    plan = ExecutionPlan.load_npz(args.plan)
+    cfg = load_robot_config(plan.robot)
+    transport = "arm_sdk" if args.arm_sdk else "lowcmd"
+    if transport == "lowcmd" and not args.no_motion_switcher and not args.allow_lowcmd_policy:
+        log.error("rt/lowcmd on a real robot releases its built-in controller: the stack's policy then balances it. "
+                  "Pass --allow-lowcmd-policy to do that (robot on its gantry the first time), or --arm-sdk.")
         return 2
-    bridge = UnitreeBridge(cfg, load_control_config(args.config), "arm_sdk" if args.arm_sdk else "lowcmd",
-                           args.domain, args.iface, motion_switcher=not args.no_motion_switcher)
+    if transport == "lowcmd" and args.allow_lowcmd_policy:
+        log.warning("rt/lowcmd with the stack's balancing policy on the REAL robot (opt-in given)")
+    bridge = UnitreeBridge(cfg, load_control_config(args.config), transport, args.domain, args.iface,
+                           motion_switcher=not args.no_motion_switcher, free_standing=not args.gantry)
     try:
         bridge.start()
-        bridge.play(traj)
-        t_end = time.monotonic() + traj.duration_s + bridge.cfg.streamer.soft_start_s + bridge.cfg.streamer.soft_stop_s
-        while time.monotonic() < t_end + 0.2 and not bridge.damping:
+        bridge.play(plan)
+        t_end = time.monotonic() + 60.0 + 2 * plan.duration_s
+        while bridge.executor.busy and time.monotonic() < t_end and not bridge.damping:
             time.sleep(0.05)
         time.sleep(args.hold_s)
     except SafetyError as e:
@@ -67,17 +74,20 @@ def register(subparsers) -> None:
     p.add_argument("--robot", default="g1", choices=["g1", "h1"])
     p.add_argument("--domain", type=int, default=1, help="DDS domain id (simulation: 1)")
     p.add_argument("--iface", default="lo", help="network interface (simulation: lo)")
-    p.add_argument("--base", choices=["fixed", "free"], default=None, help="override sim_robot.base")
+    p.add_argument("--base", choices=["free", "gantry"], default=None,
+                   help="override sim_robot.base (gantry: pelvis held, an assist named in every report)")
     p.add_argument("--config", default=None, help="control.yaml (default: config/control.yaml)")
     p.set_defaults(func=_sim_robot)
 
-    s = subparsers.add_parser("stream", help="stream a validated trajectory through the safety layer",
+    s = subparsers.add_parser("stream", help="execute a validated ExecutionPlan through the safety layer",
                               description=__doc__, formatter_class=fmt)
-    s.add_argument("trajectory", help="RobotTrajectory .npz (validated)")
-    s.add_argument("--robot", default="g1", choices=["g1", "h1"])
+    s.add_argument("plan", help="ExecutionPlan .npz (humanoid-lmm validate ... -o plan.npz)")
     s.add_argument("--domain", type=int, default=1, help="DDS domain id (simulation 1, real robot 0)")
     s.add_argument("--iface", default="lo", help="network interface (simulation lo, robot: the 192.168.123.x NIC)")
     s.add_argument("--arm-sdk", action="store_true", help="G1 upper body on rt/arm_sdk (built-in balance stays on)")
+    s.add_argument("--allow-lowcmd-policy", action="store_true",
+                   help="real robot: release the built-in controller and balance with the stack's policy on rt/lowcmd")
+    s.add_argument("--gantry", action="store_true", help="the robot hangs on its gantry (gantry-validated plans only)")
     s.add_argument("--no-motion-switcher", action="store_true",
                    help="skip releasing the built-in controller (simulated robot only)")
     s.add_argument("--hold-s", type=float, default=1.0, help="hold the final pose this long before closing [s]")

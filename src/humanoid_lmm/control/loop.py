@@ -14,8 +14,9 @@ log = logging.getLogger("humanoid_lmm.control")
 
 
 class RateLoop:
-    def __init__(self, fn, rate_hz: float, name: str = "rate-loop", history: int = 20000):
+    def __init__(self, fn, rate_hz: float, name: str = "rate-loop", history: int = 20000, on_error=None):
         self.fn, self.period, self.name = fn, 1.0 / float(rate_hz), name
+        self.on_error = on_error  # called with the exception before the loop ends (e.g. to latch damping)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._t = np.zeros(history)
@@ -48,6 +49,8 @@ class RateLoop:
             except BaseException as e:  # noqa: BLE001 - reported, loop ends; owner sees .error
                 self.error = e
                 log.exception("%s: tick failed; loop stopped", self.name)
+                if self.on_error is not None:
+                    self.on_error(e)
                 return
             nxt += self.period
             delay = nxt - time.perf_counter()

@@ -20,6 +20,7 @@ from unitree_sdk2py.idl.unitree_hg.msg.dds_ import LowCmd_ as HgLowCmd
 from unitree_sdk2py.idl.unitree_hg.msg.dds_ import LowState_ as HgLowState
 from unitree_sdk2py.utils.crc import CRC
 
+from humanoid_lmm.execution.types import JointCommand, RobotState
 from humanoid_lmm.robots import RobotConfig
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "TOPIC_LOWSTATE",
     "JointCommand",
     "JointState",
+    "TOPIC_SPORT_STATE",
     "command_types",
     "crc_ok",
     "fill_command",
@@ -36,12 +38,14 @@ __all__ = [
     "new_state",
     "read_command",
     "read_state",
+    "robot_state",
     "set_crc",
 ]
 
 TOPIC_LOWCMD = "rt/lowcmd"
 TOPIC_ARM_SDK = "rt/arm_sdk"
 TOPIC_LOWSTATE = "rt/lowstate"
+TOPIC_SPORT_STATE = "rt/sportmodestate"  # unitree_go SportModeState_: the simulated robot's ground-truth base
 ARM_SDK_WEIGHT_SLOT = 29  # hg motor_cmd[29].q carries the arm_sdk weight 0..1
 GO_WEAK_MOTOR_WORDS = ("ankle", "shoulder", "elbow")  # H1 example: mode 0x01 for these, 0x0A otherwise
 
@@ -49,18 +53,9 @@ _crc = CRC()
 
 
 @dataclass
-class JointCommand:
-    q: np.ndarray
-    dq: np.ndarray
-    tau: np.ndarray
-    kp: np.ndarray
-    kd: np.ndarray
-    mode_machine: int = 0
-    weight: float = 1.0  # arm_sdk weight (hg slot 29)
-
-
-@dataclass
 class JointState:
+    """A decoded rt/lowstate (motor order)."""
+
     q: np.ndarray
     dq: np.ndarray
     tau: np.ndarray
@@ -135,3 +130,8 @@ def read_state(cfg: RobotConfig, st) -> JointState:
     return JointState(arr[:, 0], arr[:, 1], arr[:, 2], np.array(imu.quaternion, float), np.array(imu.gyroscope, float),
                       np.array(imu.accelerometer, float),
                       int(st.mode_machine) if cfg.message_family == "hg" else 0, int(st.tick))
+
+
+def robot_state(js: JointState) -> RobotState:
+    """What the controllers read, from a decoded rt/lowstate."""
+    return RobotState(q=js.q, dq=js.dq, quat=js.quat, gyro=js.gyro, tau=js.tau)

@@ -1,12 +1,18 @@
-"""UnitreeBridge: the last gate before hardware. Streamer -> SafetyFilter -> LowCmd_ (CRC) on DDS.
+"""UnitreeBridge: the last gate before hardware. Executor (controller + safety filter) -> LowCmd_ (CRC) on DDS.
 
-Modes: "lowcmd" (full body on rt/lowcmd at 500 Hz; G1 releases the built-in controller through
-MotionSwitcher first unless `motion_switcher=False`) and "arm_sdk" (G1 waist + arms on rt/arm_sdk at 50 Hz,
-weight in motor_cmd[29].q ramped, the built-in controller keeps balance).
-Faults (e-stop, watchdog) latch damping (kp = 0, kd = damping_kd) until `reset()`; a rejected target holds.
+Transports (an `ExecutionPlan`'s mode must be one the bridge runs, else the plan is refused):
+- "lowcmd": the stack drives every joint on rt/lowcmd at 500 Hz; the controller (a balancing policy, 50 Hz)
+  runs here, as on a real robot in debug mode. On a G1 the built-in controller is released through
+  MotionSwitcher first, unless `motion_switcher=False` (the simulated robot has none to release). Runs every
+  mode; on the real robot only after an explicit opt-in (see docs/control.md).
+- "arm_sdk": G1 waist + arms on rt/arm_sdk at 50 Hz, weight in motor_cmd[29].q; the built-in controller
+  keeps balance (no release). Runs upper_body plans only.
+Faults latch until `reset()`: lowcmd -> damping (kp = 0, kd = damping_kd); arm_sdk -> the weight ramps to 0
+(the built-in controller takes the arms back and holds). A controller exception is a fault, not a stale command.
 
-    bridge = UnitreeBridge(load_robot_config("g1"), domain_id=1, interface="lo", motion_switcher=False)
-    bridge.start(); bridge.play(traj); ...; bridge.estop("button"); bridge.close()
+    bridge = UnitreeBridge(load_robot_config("g1"), transport="lowcmd", domain_id=1, interface="lo",
+                           motion_switcher=False)
+    bridge.start(); bridge.play(plan); ...; bridge.estop("button"); bridge.close()
 """
 
 from __future__ import annotations
@@ -20,17 +26,15 @@ import numpy as np
 
 from humanoid_lmm.control import dds
 from humanoid_lmm.control.config import ControlConfig, load_control_config
-from humanoid_lmm.control.events import EventLog
-from humanoid_lmm.control.messages import (
-    ARM_SDK_WEIGHT_SLOT, TOPIC_ARM_SDK, TOPIC_LOWCMD, TOPIC_LOWSTATE, JointCommand, JointState,
-    command_types, crc_ok, fill_command, new_command, read_state,
-)
 from humanoid_lmm.control.loop import RateLoop
-from humanoid_lmm.control.safety_filter import SafetyFilter
-from humanoid_lmm.control.streamer import Streamer
+from humanoid_lmm.control.messages import (
+    ARM_SDK_WEIGHT_SLOT, TOPIC_ARM_SDK, TOPIC_LOWCMD, TOPIC_LOWSTATE, JointState, command_types, crc_ok,
+    fill_command, new_command, read_state, robot_state,
+)
 from humanoid_lmm.control.watchdog import Watchdog
 from humanoid_lmm.errors import SafetyError
-from humanoid_lmm.robots import RobotConfig, RobotTrajectory
+from humanoid_lmm.execution import EventLog, ExecutionConfig, ExecutionPlan, Executor, JointCommand, load_execution_config
+from humanoid_lmm.robots import RobotConfig
 
 __all__ = ["UnitreeBridge"]
 
@@ -38,51 +42,59 @@ log = logging.getLogger("humanoid_lmm.control")
 
 
 class UnitreeBridge:
-    def __init__(self, robot: RobotConfig, control: ControlConfig | None = None, mode: str = "lowcmd",
+    def __init__(self, robot: RobotConfig, control: ControlConfig | None = None, transport: str = "lowcmd",
                  domain_id: int = 1, interface: str | None = "lo", motion_switcher: bool = True,
-                 events: EventLog | None = None, rate_hz: float | None = None, trace: int = 0):
-        if mode not in ("lowcmd", "arm_sdk"):
-            raise SafetyError(f"mode={mode!r}; valid choices: ['lowcmd', 'arm_sdk']")
-        if mode == "arm_sdk" and robot.message_family != "hg":
-            raise SafetyError(f"arm_sdk needs a unitree_hg robot (G1); {robot.name} is {robot.message_family!r}")
-        self.robot, self.mode = robot, mode
+                 execution: ExecutionConfig | None = None, free_standing: bool = True,
+                 events: EventLog | None = None, trace: int = 0, controller_override: str | None = None):
+        self.robot = robot
         self.cfg = control or load_control_config()
+        self.execution = execution or load_execution_config()
         self.rcfg = self.cfg.robot(robot.name)
         self.domain_id, self.interface, self.motion_switcher = domain_id, interface, motion_switcher
         self.events = events if events is not None else EventLog()
+        self.executor = Executor(robot, self.execution, transport, self.events, free_standing=free_standing,
+                                 controller_override=controller_override)
+        self.transport = self.mode = transport
         b = self.cfg.bridge
-        self.rate_hz = rate_hz or (b.lowcmd_rate_hz if mode == "lowcmd" else b.arm_sdk_rate_hz)
+        self.rate_hz = b.lowcmd_rate_hz if transport == "lowcmd" else b.arm_sdk_rate_hz
         self.dt = 1.0 / self.rate_hz
-        n = robot.num_joints
-        self.joints = np.arange(n) if mode == "lowcmd" else np.asarray(robot.upper_body)
-        self.kp = robot.kp.copy() if mode == "lowcmd" else np.zeros(n)
-        self.kd = robot.kd.copy() if mode == "lowcmd" else np.zeros(n)
-        if mode == "arm_sdk":
-            self.kp[self.joints], self.kd[self.joints] = self.rcfg.arm_sdk_kp, self.rcfg.arm_sdk_kd
-        self.filter = SafetyFilter(robot, self.cfg.safety, self.events)
-        self.streamer = Streamer(robot.joint_names, self.cfg.streamer)
+        self.decimation = max(1, int(round(self.rate_hz / self.executor.rate_hz)))
+        self.joints = np.arange(robot.num_joints) if transport == "lowcmd" else np.asarray(robot.upper_body)
         self.watchdog = Watchdog(self.cfg.watchdog)
         self._lock = threading.RLock()
         self._state: JointState | None = None
         self._mode_machine: int | None = None
-        self._damping: str | None = None  # latched reason
-        self._weight = 0.0 if mode == "arm_sdk" else 1.0
-        self._weight_goal = 1.0
-        self._hold_q: np.ndarray | None = None
+        self._damping: str | None = None  # latched fault
+        self._fault_weight = 0.0  # arm_sdk: the weight ramping down after a fault
         self._cmd = new_command(robot)
+        self._current: JointCommand | None = None  # the executor's latest command (resent between its steps)
         self._pub = self._sub = None
-        self.last_sent: JointCommand | None = None
         self._closed = False
+        self._ticks = 0
+        # The executor runs on its own clock: exactly one control period per step, whatever the loop's jitter,
+        # so the plan is sampled on the same time grid as in validation (a late tick plays it later, never
+        # faster). Wall time only drives the watchdog.
+        self._exec_t = 0.0
+        self.last_sent: JointCommand | None = None
         self.sent = 0
         self.trace: deque = deque(maxlen=trace)  # (t_monotonic, phase, q_sent, kp_sent) when trace > 0
-        self.loop = RateLoop(self._tick, self.rate_hz, name=f"bridge-{mode}")
+        self.loop = RateLoop(self._tick, self.rate_hz, name=f"bridge-{transport}", on_error=self._loop_died)
+
+    @property
+    def filter(self):
+        return self.executor.filter
 
     # ---------------------------------------------------------------- lifecycle
     def start(self) -> None:
-        """Check the topic is free, wait for rt/lowstate, release the built-in controller, start the loop."""
+        """Check the topic is free, wait for rt/lowstate, release the built-in controller (lowcmd), read the state
+        again after the release, start the loop."""
+        stand = self.executor.stand
+        if stand is not None and self.executor.free_standing and not stand.balances:
+            raise SafetyError(f"{self.robot.name} has no balancing controller ({stand.name}): rt/lowcmd would leave "
+                              "a free-standing robot's legs on plain PD; only on its gantry (simulation)")
         dds.init_dds(self.domain_id, self.interface)
         cmd_t, state_t = command_types(self.robot)
-        topic = TOPIC_LOWCMD if self.mode == "lowcmd" else TOPIC_ARM_SDK
+        topic = TOPIC_LOWCMD if self.transport == "lowcmd" else TOPIC_ARM_SDK
         self.topic = topic
         others = dds.count_publishers_samples(topic, cmd_t, self.cfg.bridge.second_publisher_window_s)
         if others:
@@ -90,39 +102,43 @@ class UnitreeBridge:
             raise SafetyError(f"another process already publishes {topic} ({others} samples in "
                               f"{self.cfg.bridge.second_publisher_window_s} s); refusing to start")
         self._sub = dds.open_reader(TOPIC_LOWSTATE, state_t)  # polled by the loop: newest state each tick
+        self._wait_state("before start")
+        if self.transport == "lowcmd" and self.robot.message_family == "hg":
+            self._release_builtin_controller()
+            self._state = None
+            self._wait_state("after the controller release")  # never start from the pre-release pose
+        with self._lock:
+            self.executor.start(robot_state(self._state))
+        self._pub = dds.open_publisher(topic, cmd_t)
+        self.events.record("start", f"{self.transport} on {topic} at {self.rate_hz:g} Hz, controller "
+                                    f"{self.executor.active.name if self.executor.active else 'built-in'}, "
+                                    f"mode_machine {self._mode_machine}")
+        self.loop.start()
+
+    def _wait_state(self, when: str) -> None:
         t_end = time.monotonic() + self.cfg.bridge.state_wait_s
         while not self._poll_state() and time.monotonic() < t_end:
             time.sleep(0.002)
         if self._state is None:
             raise SafetyError(f"no {TOPIC_LOWSTATE} on domain {self.domain_id} / {self.interface} within "
-                              f"{self.cfg.bridge.state_wait_s} s: robot (or sim-robot) not running?")
-        if self.mode == "lowcmd" and self.robot.message_family == "hg":
-            self._release_builtin_controller()
-        with self._lock:
-            st = self._state
-            self._hold_q = np.clip(st.q, self.filter.lower, self.filter.upper)
-            self.filter.reset(st.q)
-        self._pub = dds.open_publisher(topic, cmd_t)
-        self.events.record("start", f"{self.mode} on {topic} at {self.rate_hz:g} Hz, mode_machine {self._mode_machine}")
-        self.loop.start()
+                              f"{self.cfg.bridge.state_wait_s} s {when}: robot (or sim-robot) not running?")
 
     def close(self, timeout_s: float = 5.0) -> None:
-        """arm_sdk: ramp the weight to 0 then stop. lowcmd: end in damping (never a stale command)."""
+        """arm_sdk: wind the plan down and ramp the weight to 0. lowcmd: end in damping (never a stale command)."""
         if self._pub is None:
             return
-        if self.mode == "arm_sdk" and self._damping is None:
+        if self.transport == "arm_sdk" and self._damping is None:
             with self._lock:
-                self.streamer.cancel(time.monotonic())
-                self._weight_goal = 0.0
+                self.executor.cancel(self._exec_t)
             t_end = time.monotonic() + timeout_s
-            while self._weight > 0.0 and time.monotonic() < t_end and self.loop.running:
+            while self.executor.busy and time.monotonic() < t_end and self.loop.running:
                 time.sleep(0.02)
-        elif self.mode == "lowcmd" and self._damping is None:
+        elif self.transport == "lowcmd" and self._damping is None:
             self.enter_damping("close", "bridge closed: damping")
             time.sleep(0.05)
         self.loop.stop()
         self._closed = True
-        self._pub = None  # the DDS writer/reader stay alive but unused (see dds.py)
+        self._pub = None
 
     def _release_builtin_controller(self) -> None:
         if not self.motion_switcher:
@@ -157,8 +173,8 @@ class UnitreeBridge:
             self.events.record("state_crc_bad", "rt/lowstate with a wrong CRC ignored")
             return False
         st = read_state(self.robot, msg)
-        if not (np.all(np.isfinite(st.q)) and np.all(np.isfinite(st.dq))):
-            self.events.record("non_finite", "rt/lowstate with non-finite joints ignored")
+        if not all(np.all(np.isfinite(a)) for a in (st.q, st.dq, st.quat, st.gyro)):
+            self.events.record("state_non_finite", "rt/lowstate with non-finite joints or IMU ignored")
             return False
         if self._mode_machine is None:
             self._mode_machine = st.mode_machine
@@ -172,30 +188,21 @@ class UnitreeBridge:
 
     @property
     def phase(self) -> str:
-        return "damping" if self._damping else self.streamer.phase
+        return "damping" if self._damping else self.executor.phase
 
     @property
     def damping(self) -> str | None:
         return self._damping
 
-    def play(self, traj: RobotTrajectory) -> None:
+    def play(self, plan: ExecutionPlan) -> None:
+        """Run a plan (validated for this robot, transport and controller); refused plans raise SafetyError."""
         with self._lock:
             self._require_active()
-            self.watchdog.disarm_upstream()
-            self.streamer.play(traj, time.monotonic(), self.filter.last)
-
-    def feed(self, q_target: np.ndarray) -> None:
-        """Live target from an upstream (e.g. ROS at 50 Hz); silence > upstream_timeout_s -> damping."""
-        with self._lock:
-            self._require_active()
-            t = time.monotonic()
-            self.watchdog.upstream_seen(t)
-            self.streamer.feed(q_target, t, self.filter.last)
+            self.executor.play(plan, robot_state(self._state), self._exec_t)
 
     def cancel(self) -> None:
         with self._lock:
-            self.watchdog.disarm_upstream()
-            self.streamer.cancel(time.monotonic())
+            self.executor.cancel(self._exec_t)
 
     def estop(self, reason: str = "api") -> None:
         """Damping now (a damping command is sent from this thread), latched until reset()."""
@@ -204,23 +211,25 @@ class UnitreeBridge:
     def enter_damping(self, kind: str, message: str) -> None:
         with self._lock:
             first = self._damping is None
-            self._damping = self._damping or kind
+            if first:
+                self._damping = kind
+                self._fault_weight = self._current.weight if self._current is not None else 0.0
             if self._pub is not None:
-                self._send_damping()  # first the command, then the bookkeeping
+                self._send_fault()  # first the command, then the bookkeeping
             if first:
                 self.events.record(kind, message)
-                self.events.record("damping", f"damping (kp=0, kd={self.rcfg.damping_kd}) after {kind}")
+                what = "arm_sdk weight ramp to 0" if self.transport == "arm_sdk" else \
+                    f"damping (kp=0, kd={self.rcfg.damping_kd})"
+                self.events.record("damping", f"{what} after {kind}")
 
     def reset(self) -> None:
-        """Clear a latched fault: hold the measured pose (no jump), streamer idle."""
+        """Clear a latched fault: the executor starts over from the measured state (no jump)."""
         with self._lock:
             if self._state is None or self.watchdog.check(time.monotonic()) == "watchdog_state":
                 raise SafetyError("cannot reset: no fresh robot state")
-            self.watchdog.disarm_upstream()
-            self.filter.reset(self._state.q)
-            self._hold_q = self.filter.last
-            self.streamer = Streamer(self.robot.joint_names, self.cfg.streamer)
-            self.events.record("reset", f"fault {self._damping!r} cleared; holding measured pose")
+            self.executor.start(robot_state(self._state))
+            self._current = None
+            self.events.record("reset", f"fault {self._damping!r} cleared; standing from the measured pose")
             self._damping = None
 
     def _require_active(self) -> None:
@@ -234,39 +243,51 @@ class UnitreeBridge:
         with self._lock:
             self._poll_state()
             if self._damping:
-                self._send_damping()
+                self._send_fault()
                 return
             t = time.monotonic()
             reason = self.watchdog.check(t)
             if reason:
                 age = self.watchdog.state_age(t)
-                self.enter_damping(reason, f"{reason}: state age {age * 1e3:.0f} ms, phase {self.streamer.phase}")
+                self.enter_damping(reason, f"{reason}: state age {age * 1e3:.0f} ms, phase {self.executor.phase}")
                 return
-            st = self._state
-            q_ref, _ = self.streamer.step(t)
-            if q_ref is None:
-                q_ref = self._hold_q
-            if self.mode == "arm_sdk":  # legs are the built-in controller's: keep them at the measured pose
-                q_ref = q_ref.copy()
-                legs = np.setdiff1d(np.arange(self.robot.num_joints), self.joints)
-                q_ref[legs] = st.q[legs]
-                step = self.cfg.bridge.arm_sdk_weight_rate * self.dt
-                self._weight = float(np.clip(self._weight_goal, self._weight - step, self._weight + step))
-            res = self.filter.step(q_ref, self.dt, st.q, st.dq, self.kp, self.kd)
-            if res.fault:
-                self.streamer.hold(res.q)
-            z = np.zeros(self.robot.num_joints)
-            self._publish(JointCommand(res.q, z, z, self.kp, self.kd, self._mode_machine or 0, self._weight))
+            if self._current is None or self._ticks % self.decimation == 0:
+                try:
+                    cmd = self.executor.step(robot_state(self._state), self._exec_t)
+                    self._exec_t += self.executor.dt
+                except Exception as e:  # noqa: BLE001 - any controller failure is a fault, never a stale command
+                    log.exception("controller step failed")
+                    self.enter_damping("tick_exception", f"controller step failed: {type(e).__name__}: {e}")
+                    return  # the loop lives on, sending the latched fault command
+                if self.executor.last_filter is not None and self.executor.last_filter.fault:
+                    self.enter_damping("non_finite", "the controller produced a non-finite target")
+                    return
+                cmd.mode_machine = self._mode_machine or 0
+                self._current = cmd
+            self._ticks += 1
+            self._publish(self._current)
 
-    def _send_damping(self) -> None:
+    def _loop_died(self, error: BaseException) -> None:
+        """RateLoop hook: the loop is ending on an exception - make sure damping is latched and on the wire."""
+        try:
+            self.enter_damping("tick_exception", f"control loop stopped: {type(error).__name__}: {error}")
+        except Exception:  # noqa: BLE001 - nothing more can be done from here; the supervisor takes over
+            log.exception("could not send damping after the loop failed")
+
+    def _send_fault(self) -> None:
         n = self.robot.num_joints
-        q = self._state.q if self._state is not None else np.zeros(n)
         z = np.zeros(n)
-        self._publish(JointCommand(q, z, z, z, np.full(n, self.rcfg.damping_kd), self._mode_machine or 0,
-                                   self._weight))
+        q = self._state.q if self._state is not None else z
+        if self.transport == "arm_sdk":  # hold the last safe upper-body targets while the weight ramps down
+            self._fault_weight = max(0.0, self._fault_weight - self.cfg.bridge.arm_sdk_weight_rate * self.dt)
+            held = self._current if self._current is not None else JointCommand(q, z, z, z, z)
+            c = JointCommand(held.q, z, z, held.kp, held.kd, self._mode_machine or 0, self._fault_weight)
+        else:
+            c = JointCommand(q, z, z, z, np.full(n, self.rcfg.damping_kd), self._mode_machine or 0, 1.0)
+        self._publish(c)
 
     def _publish(self, c: JointCommand) -> None:
-        if self.mode == "arm_sdk":
+        if self.transport == "arm_sdk":
             self._cmd.motor_cmd[ARM_SDK_WEIGHT_SLOT].q = float(c.weight)
         fill_command(self.robot, self._cmd, c, self.joints, self.cfg.bridge.mode_pr)
         self._pub.Write(self._cmd)

@@ -57,6 +57,18 @@ def find_robot_assets(robot: str) -> RobotAssets:
     return RobotAssets(urdf=urdf, mesh_dir=folder)
 
 
+def package_file(package: str, relative: str) -> Path:
+    """A data file inside an installed package (found without importing the package, whose code may need
+    dependencies the project does not install)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ConfigError(f"package {package!r} is not installed; run scripts/install.sh")
+    path = Path(list(spec.submodule_search_locations)[0]) / relative
+    if not path.is_file():
+        raise ConfigError(f"{path} is missing from the installed {package!r}: reinstall it (pinned in requirements/)")
+    return path
+
+
 def demo_data_dir() -> Path:
     """Real human mocap shipped with holosoma-retargeting (OMOMO SMPL-H .pt, climbing .npy)."""
     d = holosoma_root() / "demo_data"

@@ -14,7 +14,7 @@ import numpy as np
 from humanoid_lmm import project_root
 from humanoid_lmm.config_files import read_yaml_mapping
 from humanoid_lmm.errors import ConfigError
-from humanoid_lmm.robots.assets import RobotAssets, holosoma_root
+from humanoid_lmm.robots.assets import RobotAssets, holosoma_root, package_file
 
 __all__ = ["LinkNames", "RobotConfig", "load_robot_config", "load_robot_config_file", "available_robots"]
 
@@ -66,6 +66,7 @@ class RobotConfig:
     collision_exclude: tuple[tuple[str, str], ...]
     assets: RobotAssets
     source: Path
+    sim_model: Path | None = None  # MJCF the robot is simulated with (its policies were trained on it), if any
 
     @property
     def num_joints(self) -> int:
@@ -174,6 +175,12 @@ def load_robot_config_file(path: str | Path, robot: str | None = None) -> RobotC
     urdf = holosoma_root() / "models" / _field(raw, "urdf", path, str)
     if not urdf.is_file():
         raise ConfigError(f"{path}: field 'urdf' -> {urdf} does not exist (is holosoma-retargeting installed?)")
+    sim_model = None
+    if raw.get("sim_model") is not None:
+        sm = _field(raw, "sim_model", path, dict)
+        if set(sm) != {"package", "path"}:
+            raise ConfigError(f"{path}: field 'sim_model' must have keys 'package' and 'path', got {sorted(sm)}")
+        sim_model = package_file(str(sm["package"]), str(sm["path"]))
     name = _field(raw, "name", path, str)
     if name != robot:
         raise ConfigError(f"{path}: field 'name' is {name!r} but the file is for {robot!r}")
@@ -198,4 +205,5 @@ def load_robot_config_file(path: str | Path, robot: str | None = None) -> RobotC
         collision_exclude=exclude,
         assets=RobotAssets(urdf=urdf, mesh_dir=urdf.parent),
         source=path,
+        sim_model=sim_model,
     )

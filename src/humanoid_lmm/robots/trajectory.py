@@ -20,8 +20,8 @@ class RobotTrajectory:
 
     q: (T, n) joint positions [rad]; root_pos: (T, 3) pelvis position [m] (world z-up);
     root_quat: (T, 4) pelvis orientation, wxyz; contacts: (T, 2) bool (left foot, right foot);
-    residual: (T,) per-frame retargeting residual [m] (NaN when unknown);
-    upper_body_only: the legs are meant to hold the stand pose (arm_sdk style execution).
+    residual: (T,) per-frame retargeting residual [m] (NaN when unknown).
+    How it is executed (the execution mode) is not the trajectory's business: `execution.ExecutionPlan`.
     """
 
     robot: str
@@ -32,7 +32,6 @@ class RobotTrajectory:
     root_quat: np.ndarray
     contacts: np.ndarray
     residual: np.ndarray | None = None
-    upper_body_only: bool = False
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -85,7 +84,6 @@ class RobotTrajectory:
             root_pos=self.root_pos,
             root_quat=self.root_quat,
             contacts=self.contacts,
-            upper_body_only=self.upper_body_only,
             **extra,
         )
         return path
@@ -109,7 +107,6 @@ class RobotTrajectory:
             root_quat=z["root_quat"].astype(np.float64),
             contacts=z["contacts"].astype(bool),
             residual=z["residual"] if "residual" in z.files else None,
-            upper_body_only=bool(z["upper_body_only"]) if "upper_body_only" in z.files else False,
         )
 
     def save_csv(self, path: str | Path) -> Path:

@@ -10,7 +10,7 @@ def up(args: argparse.Namespace) -> int:
 
     la = LaunchArgs(robot=args.robot, mode="sim" if args.sim else "real", net_interface=args.iface,
                     domain_id=args.domain, model_dir=args.model_dir, upper_body_only=args.upper_body_only,
-                    composed=args.composed)
+                    transport=args.transport, allow_lowcmd_policy=args.allow_lowcmd_policy, composed=args.composed)
     if la.mode == "real":
         print("humanoid-lmm up: REAL robot mode: commands go to the robot through the safety filter; "
               "keep the e-stop (ros2 topic pub /humanoid/estop std_msgs/Bool '{data: true}') at hand.")
@@ -34,7 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--iface", default="lo", help="DDS network interface (real robot: NIC on 192.168.123.x)")
     p.add_argument("--domain", type=int, default=1, help="DDS domain id (simulation 1, real robot 0)")
     p.add_argument("--model-dir", default="", help="motion model directory (default: built-in)")
-    p.add_argument("--upper-body-only", action="store_true", help="arms + waist only (G1 arm_sdk)")
+    p.add_argument("--upper-body-only", action="store_true", help="every plan arms + waist only")
+    p.add_argument("--transport", choices=["", "lowcmd", "arm_sdk"], default="",
+                   help="rt/lowcmd with the stack's balancing policy, or rt/arm_sdk over the built-in controller "
+                        "(default: sim lowcmd, real arm_sdk)")
+    p.add_argument("--allow-lowcmd-policy", action="store_true",
+                   help="real robot: allow --transport lowcmd (releases the built-in controller)")
     p.add_argument("--composed", action="store_true", help="all nodes in one process")
     p.set_defaults(func=up)
     s = sub.add_parser("say", help="publish a text command on /humanoid/command and print the status stream")

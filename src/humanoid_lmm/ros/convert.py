@@ -3,10 +3,13 @@
 - `Motion` <-> trajectory_msgs/MultiDOFJointTrajectory: joint_names are the 22 SMPL joints; each point has
   one geometry_msgs/Transform per joint: the pelvis transform holds the root position and orientation in
   the world, the others hold the joint's rotation relative to its parent (translation zero).
-- `RobotTrajectory` <-> trajectory_msgs/JointTrajectory in motor order. The internal retargeted-trajectory
-  topic appends the floating base and foot contacts as named pseudo-joints (ROOT_NAMES, CONTACT_NAMES) so
-  nothing is lost between nodes; the validated-trajectory topic carries the robot joints only, as a
-  ros2_control JointTrajectoryController expects.
+- `RobotTrajectory` <-> trajectory_msgs/JointTrajectory in motor order, with the floating base and foot
+  contacts as named pseudo-joints (ROOT_NAMES, CONTACT_NAMES) so nothing is lost between nodes.
+- `ExecutionPlan` <-> trajectory_msgs/JointTrajectory (the plan topics): the reference as above, the controller
+  inputs as pseudo-joints (VELOCITY_NAMES for locomotion, TORSO_NAMES for whole_body) and the plan header
+  (mode, reason, assist, controller, repairs, command id, creation time, attestation) as JSON in
+  header.frame_id. The robot joints come first, in motor order, so a JointTrajectoryController-style
+  consumer can read them as they are.
 """
 
 from __future__ import annotations
@@ -17,18 +20,24 @@ from geometry_msgs.msg import Transform
 from sensor_msgs.msg import JointState
 from trajectory_msgs.msg import JointTrajectory, JointTrajectoryPoint, MultiDOFJointTrajectory, MultiDOFJointTrajectoryPoint
 
-from humanoid_lmm.errors import MotionError
+import json
+
+from humanoid_lmm.errors import ConfigError, MotionError
+from humanoid_lmm.execution import ExecutionPlan
 from humanoid_lmm.motion import SMPL_JOINT_NAMES, Motion
 from humanoid_lmm.motion.rotations import axis_angle_to_quat, quat_to_axis_angle
 from humanoid_lmm.robots import RobotTrajectory
 
 __all__ = [
-    "ROOT_NAMES", "CONTACT_NAMES", "duration_msg", "motion_to_msg", "msg_to_motion",
-    "trajectory_to_msg", "msg_to_trajectory", "joint_state_msg",
+    "ROOT_NAMES", "CONTACT_NAMES", "TORSO_NAMES", "VELOCITY_NAMES", "duration_msg", "motion_to_msg",
+    "msg_to_motion", "msg_to_plan", "plan_to_msg", "trajectory_to_msg", "msg_to_trajectory", "joint_state_msg",
 ]
 
 ROOT_NAMES = ("root/x", "root/y", "root/z", "root/qw", "root/qx", "root/qy", "root/qz")
 CONTACT_NAMES = ("contact/left_foot", "contact/right_foot")
+VELOCITY_NAMES = ("command/vx", "command/vy", "command/wz")  # body-frame [m/s, m/s, rad/s]
+TORSO_NAMES = ("torso/qw", "torso/qx", "torso/qy", "torso/qz")  # reference torso orientation (world)
+_PSEUDO = (*ROOT_NAMES, *CONTACT_NAMES, *VELOCITY_NAMES, *TORSO_NAMES)
 
 
 def duration_msg(seconds: float) -> Duration:
@@ -87,8 +96,9 @@ def msg_to_motion(msg: MultiDOFJointTrajectory, text: str = "") -> Motion:
     return Motion(fps=fps, root_pos=root, rotations=quat_to_axis_angle(quat), text=text)
 
 
-def trajectory_to_msg(traj: RobotTrajectory, stamp=None, with_base: bool = True) -> JointTrajectory:
-    """JointTrajectory in motor order; `with_base` appends ROOT_NAMES and CONTACT_NAMES pseudo-joints."""
+def trajectory_to_msg(traj: RobotTrajectory, stamp=None, with_base: bool = True, extra=()) -> JointTrajectory:
+    """JointTrajectory in motor order; `with_base` appends ROOT_NAMES and CONTACT_NAMES pseudo-joints, `extra`
+    more (names, (T, k) values) pairs."""
     msg = JointTrajectory()
     if stamp is not None:
         msg.header.stamp = stamp
@@ -97,6 +107,9 @@ def trajectory_to_msg(traj: RobotTrajectory, stamp=None, with_base: bool = True)
     if with_base:
         names += [*ROOT_NAMES, *CONTACT_NAMES]
         table += [traj.root_pos, traj.root_quat, traj.contacts.astype(float)]
+    for extra_names, values in extra:
+        names += list(extra_names)
+        table.append(np.asarray(values, float))
     msg.joint_names = names
     values = np.column_stack(table)
     dq = np.gradient(traj.q, 1.0 / traj.fps, axis=0) if traj.n_frames > 1 else np.zeros_like(traj.q)
@@ -111,14 +124,16 @@ def trajectory_to_msg(traj: RobotTrajectory, stamp=None, with_base: bool = True)
     return msg
 
 
-def msg_to_trajectory(msg: JointTrajectory, robot: str, upper_body_only: bool = False) -> RobotTrajectory:
+def msg_to_trajectory(msg: JointTrajectory, robot: str) -> RobotTrajectory:
     names = list(msg.joint_names)
     if not msg.points:
         raise MotionError("trajectory message has no points")
     values = np.array([p.positions for p in msg.points], dtype=float)
     if values.shape[1] != len(names):
         raise MotionError(f"trajectory message: {values.shape[1]} positions per point for {len(names)} joints")
-    joints = [n for n in names if n not in ROOT_NAMES and n not in CONTACT_NAMES]
+    if len(set(names)) != len(names):
+        raise MotionError("trajectory message names a joint twice")
+    joints = [n for n in names if n not in _PSEUDO]
     col = {n: i for i, n in enumerate(names)}
     T = len(values)
     has_base = all(n in col for n in ROOT_NAMES)
@@ -133,8 +148,37 @@ def msg_to_trajectory(msg: JointTrajectory, robot: str, upper_body_only: bool = 
         root_pos=root_pos,
         root_quat=root_quat,
         contacts=contacts,
-        upper_body_only=upper_body_only,
     )
+
+
+def plan_to_msg(plan: ExecutionPlan, stamp=None) -> JointTrajectory:
+    """An ExecutionPlan on a plan topic (see the module docstring)."""
+    extra = []
+    if plan.velocity is not None:
+        extra.append((VELOCITY_NAMES, plan.velocity))
+    if plan.torso_quat is not None:
+        extra.append((TORSO_NAMES, plan.torso_quat))
+    msg = trajectory_to_msg(plan.reference, stamp=stamp, with_base=True, extra=extra)
+    msg.header.frame_id = json.dumps(plan.header(), separators=(",", ":"))
+    return msg
+
+
+def msg_to_plan(msg: JointTrajectory, robot: str) -> ExecutionPlan:
+    """Inverse of `plan_to_msg`; a malformed message raises MotionError / ConfigError naming what is wrong."""
+    try:
+        head = json.loads(msg.header.frame_id or "{}")
+    except ValueError as e:
+        raise ConfigError(f"plan message header.frame_id is not a plan header (JSON): {e}") from None
+    if not isinstance(head, dict) or "mode" not in head:
+        raise ConfigError("plan message carries no plan header (mode, reason, ...) in header.frame_id")
+    traj = msg_to_trajectory(msg, robot)
+    col = {n: i for i, n in enumerate(msg.joint_names)}
+    values = np.array([p.positions for p in msg.points], dtype=float)
+
+    def block(names):
+        return values[:, [col[n] for n in names]] if all(n in col for n in names) else None
+
+    return ExecutionPlan.from_header(head, traj, block(VELOCITY_NAMES), block(TORSO_NAMES))
 
 
 def joint_state_msg(names, q, dq=None, effort=None, stamp=None) -> JointState:

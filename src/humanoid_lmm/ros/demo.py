@@ -54,10 +54,14 @@ def _summary(statuses: list[dict], video: Path | None) -> str:
     st = by_stage.get("stream", {})
     lines += [
         "",
-        f"validation verdict : {v.get('verdict', '-')} (mode {v.get('mode', '-')}, repairs {v.get('repairs', [])})",
+        f"execution plan     : {v.get('mode', '-')} ({v.get('reason', '-')})",
+        f"validation verdict : {v.get('verdict', '-')}: {v.get('execution', '-')}; repairs {v.get('repairs', [])}",
         f"tracking error     : {st.get('tracking_rmse_rad', float('nan')):.4f} rad RMS, "
-        f"max {st.get('tracking_max_rad', float('nan')):.4f} rad (simulated robot, measured from rt/lowstate)",
-        f"robot upright      : {st.get('upright', '-')}",
+        f"max {st.get('tracking_max_rad', float('nan')):.4f} rad (driven joints, simulated robot, rt/lowstate)",
+        f"robot upright      : {st.get('upright', '-')} (measured from the simulated pelvis: dropped "
+        f"{st.get('base_drop_m', float('nan')):.3f} m, drifted {st.get('base_drift_m') or float('nan'):.3f} m, "
+        f"max tilt {st.get('max_tilt_rad', float('nan')):.3f} rad)",
+        f"safety-filter clips: {st.get('clip_events', '-')}",
         f"video              : {video if video else '-'}",
     ]
     return "\n".join(lines)

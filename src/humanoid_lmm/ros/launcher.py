@@ -32,6 +32,8 @@ class LaunchArgs:
     domain_id: int = 1
     model_dir: str = ""
     upper_body_only: bool = False
+    transport: str = ""  # "" = sim: lowcmd (the stack's policy), real: arm_sdk (the built-in controller balances)
+    allow_lowcmd_policy: bool = False  # real robot + lowcmd: explicit opt-in to release the built-in controller
     composed: bool = False
     planner_nice: int = 10  # planning nodes yield the CPU to the robot link (500 Hz loops must not starve)
 
@@ -55,19 +57,35 @@ def _ros_args(overrides: Path) -> list[str]:
 REALTIME = ("sim_robot", "humanoid_streamer", "composed")  # processes that keep their normal priority
 
 
+def transport_of(a: LaunchArgs) -> str:
+    return a.transport or ("lowcmd" if a.mode == "sim" else "arm_sdk")
+
+
+def needs_gantry(robot: str) -> bool:
+    """True when no controller balances this robot: in simulation it hangs on the gantry (named in reports)."""
+    from humanoid_lmm.execution import load_execution_config
+
+    return not load_execution_config().controllers_for(robot).balances
+
+
 def graph_commands(a: LaunchArgs) -> list[tuple[str, list[str]]]:
     """(label, argv) of every process the launch starts."""
     py = sys.executable
+    gantry = a.mode == "sim" and needs_gantry(a.robot)
     node_params = {
         "humanoid_generator": {"model_dir": a.model_dir},
-        "humanoid_validator": {"upper_body_only": a.upper_body_only},
-        "humanoid_streamer": {"mode": a.mode, "net_interface": a.net_interface, "domain_id": a.domain_id},
+        "humanoid_retargeter": {"upper_body_only": a.upper_body_only},
+        "humanoid_validator": {"transport": transport_of(a)},
+        "humanoid_streamer": {"mode": a.mode, "net_interface": a.net_interface, "domain_id": a.domain_id,
+                              "transport": transport_of(a), "allow_lowcmd_policy": a.allow_lowcmd_policy,
+                              "gantry": gantry},
     }
     overrides = _overrides_file(a, {spec.name: node_params.get(spec.name, {}) for spec in NODES})
     procs = []
     if a.mode == "sim":
         procs.append(("sim_robot", [py, "-m", "humanoid_lmm.cli", "sim-robot", "--robot", a.robot,
-                                    "--domain", str(a.domain_id), "--iface", a.net_interface]))
+                                    "--domain", str(a.domain_id), "--iface", a.net_interface,
+                                    "--base", "gantry" if gantry else "free"]))
     if a.composed:
         procs.append(("composed", [py, "-m", "humanoid_lmm.ros.composed", *_ros_args(overrides)]))
     else:

@@ -1,11 +1,16 @@
-"""`humanoid-lmm validate`: MuJoCo validation of a trajectory file, with optional repair, report and video.
+"""`humanoid-lmm validate`: execute a plan in MuJoCo as the robot would, with optional repair, report and video.
+
+The input is a retargeted RobotTrajectory (.npz; the planner picks its execution mode, or --mode forces one)
+or an ExecutionPlan (.npz written by `-o`). Validation runs the robot-side controllers of
+config/execution.yaml on the robot's simulation model, free-standing (H1: on the gantry, named in the report).
 
 Examples:
   humanoid-lmm validate wave_g1.npz --robot g1
   humanoid-lmm validate wave_g1.npz --robot g1 --video wave.mp4 --sheet wave.png --json report.json
-  humanoid-lmm validate fast_g1.npz --robot g1 --repair -o fixed_g1.npz
-  humanoid-lmm validate --sample too_fast --robot h1 --repair       # built-in test motions
+  humanoid-lmm validate fast_g1.npz --robot g1 --repair -o plan_g1.npz      # the validated plan, for `stream`
+  humanoid-lmm validate --sample too_fast --robot g1 --repair              # built-in test motions
   humanoid-lmm validate wave_g1.npz --skeleton human_joints.npy --video side_by_side.mp4
+  humanoid-lmm validate wave_g1.npz --transport arm_sdk                    # as the real G1 runs it by default
 
 Exit status: 0 pass, 1 fail (or error).
 """
@@ -31,10 +36,14 @@ def register(subparsers) -> None:
     p.add_argument("trajectory", nargs="?", type=Path, help="RobotTrajectory .npz")
     p.add_argument("--robot", help="robot name (g1, h1); must match the file's robot")
     p.add_argument("--sample", help="validate a built-in synthetic motion instead of a file (wave, too_fast, over_limits, self_collision, lean_fall)")
-    p.add_argument("--mode", default="auto", choices=["auto", "upper_body", "whole_body"])
+    p.add_argument("--mode", default="auto", choices=["auto", "upper_body", "locomotion", "whole_body"],
+                   help="auto: the planner decides (config/execution.yaml planner); else force this mode")
+    p.add_argument("--transport", default="lowcmd", choices=["lowcmd", "arm_sdk"],
+                   help="how the plan reaches the robot: the stack's controllers on rt/lowcmd, or rt/arm_sdk "
+                        "over the (simulated) built-in controller")
     p.add_argument("--config", type=Path, help="validation YAML (default config/validate.yaml)")
     p.add_argument("--repair", action="store_true", help="try time scaling / amplitude scaling / upper-body mode")
-    p.add_argument("-o", "--output", type=Path, help="write the (repaired) trajectory .npz, only if it passes")
+    p.add_argument("-o", "--output", type=Path, help="write the (repaired) ExecutionPlan .npz, only if it passes")
     p.add_argument("--json", type=Path, help="write the ValidationReport as JSON")
     p.add_argument("--video", type=Path, help="render the simulated execution (.mp4 or .gif)")
     p.add_argument("--sheet", type=Path, help="PNG contact sheet of the simulated execution")
@@ -44,18 +53,33 @@ def register(subparsers) -> None:
 
 
 def _load(args):
+    """The ExecutionPlan to validate: a plan file as it is, or a trajectory through the planner."""
+    import json
+
     from humanoid_lmm.errors import ConfigError
+    from humanoid_lmm.execution import ExecutionPlan
+    from humanoid_lmm.retarget import plan_execution
     from humanoid_lmm.robots import RobotTrajectory, load_robot_config
     from humanoid_lmm.sim.samples import make_sample
 
     if args.sample:
-        return make_sample(args.sample, load_robot_config(args.robot or "g1"))
-    if args.trajectory is None:
-        raise ConfigError("give a trajectory .npz or --sample NAME")
-    traj = RobotTrajectory.load_npz(args.trajectory)
-    if args.robot and args.robot != traj.robot:
-        raise ConfigError(f"--robot {args.robot} but {args.trajectory} is a {traj.robot} trajectory")
-    return traj
+        traj = make_sample(args.sample, load_robot_config(args.robot or "g1"))
+    elif args.trajectory is None:
+        raise ConfigError("give a trajectory or plan .npz, or --sample NAME")
+    else:
+        with np.load(args.trajectory, allow_pickle=False) as z:
+            is_plan = "header" in z.files
+        if is_plan:
+            plan = ExecutionPlan.load_npz(args.trajectory)
+            if args.robot and args.robot != plan.robot:
+                raise ConfigError(f"--robot {args.robot} but {args.trajectory} is a {plan.robot} plan")
+            log.info("plan header: %s", json.dumps(plan.header()))
+            return plan
+        traj = RobotTrajectory.load_npz(args.trajectory)
+        if args.robot and args.robot != traj.robot:
+            raise ConfigError(f"--robot {args.robot} but {args.trajectory} is a {traj.robot} trajectory")
+    mode = None if args.mode == "auto" else args.mode
+    return plan_execution(traj, mode=mode, why="--mode on the command line" if mode else "")
 
 
 def run(args) -> int:
@@ -65,12 +89,12 @@ def run(args) -> int:
     from humanoid_lmm.sim.validate import resolve_config, run_validation
 
     vc = resolve_config(args.config)
-    traj = _load(args)
+    plan = _load(args)
     if args.repair:
-        traj, report = validate_and_repair(traj, vc, args.mode)
-        v = run_validation(traj, vc, report.mode) if (args.video or args.sheet) else None
+        plan, report = validate_and_repair(plan, vc, transport=args.transport)
+        v = run_validation(plan, vc, transport=args.transport) if (args.video or args.sheet) else None
     else:
-        v = run_validation(traj, vc, args.mode)
+        v = run_validation(plan, vc, transport=args.transport)
         report = v.report
     Console().print(report.rich_table())
     print(report)
@@ -78,18 +102,17 @@ def run(args) -> int:
         args.json.write_text(report.to_json())
     if args.output:
         if report.passed:
-            traj.save_npz(args.output)
+            plan.save_npz(args.output)
             log.info("wrote %s", args.output)
         else:
-            log.warning("not writing %s: the trajectory failed validation", args.output)
+            log.warning("not writing %s: the plan failed validation", args.output)
     if args.video or args.sheet:
         _render(args, vc, v)
     return 0 if report.passed else 1
 
 
 def _render(args, vc, v) -> None:
-    from humanoid_lmm.robots import load_robot_config
-    from humanoid_lmm.sim.model import validation_robot
+    from humanoid_lmm.robots import build_sim_model, load_robot_config
     from humanoid_lmm.sim.render import contact_sheet, render_frames, save_video
 
     w, h = (int(x) for x in args.size.split("x")) if args.size else (vc.render.width, vc.render.height)
@@ -100,9 +123,13 @@ def _render(args, vc, v) -> None:
     skeleton = None
     if args.skeleton:
         joints = np.load(args.skeleton)
-        idx = np.clip(np.rint(times[pick] * v.executed.fps).astype(int), 0, len(joints) - 1)
+        pt = dyn.log.plan_time[keep]
+        tracked = np.flatnonzero(~np.isnan(pt))
+        first = times[tracked[0]] if tracked.size else 0.0
+        pt = np.where(np.isnan(pt), np.where(times < first, 0.0, v.executed.duration_s), pt)  # before / after
+        idx = np.clip(np.rint(pt[pick] * v.executed.fps).astype(int), 0, len(joints) - 1)
         skeleton = joints[idx]
-    mj = validation_robot(load_robot_config(v.report.robot))
+    mj = build_sim_model(load_robot_config(v.report.robot), gantry=v.plan.assist == "gantry")
     labels = [f"t={t:.1f}s" for t in times[pick]]
     if args.video:
         frames = render_frames(mj, qpos[pick], w, h, skeleton=skeleton)

@@ -1,8 +1,8 @@
-"""Automatic repair: slow down, shrink toward the default pose, switch to upper-body; re-validate each step.
+"""Repair: a plan that fails is slowed down, shrunk toward the stand pose, or reduced to its upper body - and
+every candidate is re-validated against the same controller before it may stand in for the original.
 
-Never returns a passing report for a trajectory that was not itself validated: every candidate is run
-through `run_validation`, and when none passes the original trajectory comes back with its failing report
-(and `report.repairs` lists what was tried).
+Never returns a passing report for a plan that was not itself validated: when no candidate passes, the
+original plan comes back with its failing report (`report.repairs` lists what was tried) and is refused.
 """
 
 from __future__ import annotations
@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
-from humanoid_lmm.robots import RobotConfig, RobotTrajectory, load_robot_config
+from humanoid_lmm.execution import ExecutionConfig, ExecutionMode, ExecutionPlan, load_execution_config
+from humanoid_lmm.retarget.planner import replan
+from humanoid_lmm.robots import RobotConfig, RobotTrajectory, build_pinocchio_model, load_robot_config
 from humanoid_lmm.sim.config import ValidateConfig
 from humanoid_lmm.sim.report import ValidationReport
 from humanoid_lmm.sim.validate import resolve_config, run_validation
 
-__all__ = ["scale_amplitude", "time_scale", "validate_and_repair"]
+__all__ = ["repair_candidates", "scale_amplitude", "time_scale", "validate_and_repair"]
 
 
 def time_scale(traj: RobotTrajectory, factor: float) -> RobotTrajectory:
@@ -45,54 +47,65 @@ def _hemisphere(quat: np.ndarray) -> np.ndarray:
     return out
 
 
-def scale_amplitude(traj: RobotTrajectory, cfg: RobotConfig, factor: float) -> RobotTrajectory:
-    """Joint motion shrunk toward the default pose: q' = default + factor * (q - default); root unchanged."""
-    return traj.replace(q=cfg.default_q + factor * (traj.q - cfg.default_q))
+def scale_amplitude(traj: RobotTrajectory, factor: float, cfg: RobotConfig | None = None) -> RobotTrajectory:
+    """Joint motion shrunk toward the first frame: q' = q0 + factor * (q - q0). The pelvis height is then
+    re-solved so the lower foot stays as high above the floor as in the original frame (a shallower squat
+    keeps its feet on the floor instead of sinking into it)."""
+    cfg = cfg or load_robot_config(traj.robot)
+    q0 = traj.q[0]
+    q = q0 + factor * (traj.q - q0)
+    pin = build_pinocchio_model(cfg)
+    feet = list(cfg.links.feet)
+    root = traj.root_pos.copy()
+    for t in range(traj.n_frames):
+        before = pin.link_positions(pin.configuration(traj.root_pos[t], traj.root_quat[t], traj.q[t]), feet)[:, 2].min()
+        after = pin.link_positions(pin.configuration(traj.root_pos[t], traj.root_quat[t], q[t]), feet)[:, 2].min()
+        root[t, 2] += before - after
+    return traj.replace(q=q, root_pos=root)
 
 
-def validate_and_repair(
-    traj: RobotTrajectory,
-    config: ValidateConfig | str | Path | None = None,
-    mode: str = "auto",
-    robot_config: RobotConfig | None = None,
-) -> tuple[RobotTrajectory, ValidationReport]:
-    """Validate; if it fails, try in order: each time scale, each amplitude scale (alone, then with the
-    largest time scale), then upper-body mode (if allowed and not already), and return the first candidate
-    that passes with its own report (`report.repairs` says what changed; an upper-body result comes back as
-    executed: legs at the default pose, `upper_body_only=True`). If none passes, return the
-    original trajectory and its failing report, with the attempts listed in `report.repairs`."""
-    vc = resolve_config(config)
-    cfg = robot_config or load_robot_config(traj.robot)
-    first = run_validation(traj, vc, mode, cfg)
-    report = first.report
-    if report.passed:
-        return traj, report
-    m0 = report.mode
-    candidates: list[tuple[list[str], RobotTrajectory, str]] = []
-    for s in vc.repair.time_scales:
-        candidates.append(([f"time_scale x{s:g} (slower): {traj.duration_s:.2f} s -> {traj.duration_s * s:.2f} s"], time_scale(traj, s), m0))
-    slowest = max(vc.repair.time_scales, default=None)
-    for a in vc.repair.amplitude_scales:
-        amp = scale_amplitude(traj, cfg, a)
-        note = f"amplitude x{a:g} toward the default pose"
-        candidates.append(([note], amp, m0))
+def repair_candidates(plan: ExecutionPlan, cfg: RobotConfig, vc: ValidateConfig) -> list[tuple[list[str], RobotTrajectory, ExecutionMode]]:
+    """(notes, reference, mode) in the order they are tried."""
+    ref, rc = plan.reference, vc.repair
+    out = [([f"time_scale x{s:g} (slower): {ref.duration_s:.2f} s -> {ref.duration_s * s:.2f} s"], time_scale(ref, s), plan.mode)
+           for s in rc.time_scales]
+    slowest = max(rc.time_scales, default=None)
+    for a in rc.amplitude_scales:
+        amp = scale_amplitude(ref, a, cfg)
+        note = f"amplitude x{a:g} toward the first frame"
+        out.append(([note], amp, plan.mode))
         if slowest is not None:
-            candidates.append(([note, f"time_scale x{slowest:g} (slower)"], time_scale(amp, slowest), m0))
-    if vc.repair.allow_upper_body and m0 == "whole_body":
-        candidates.append((["switched to upper_body mode (legs hold the stand)"], traj.replace(upper_body_only=True), "upper_body"))
-        for s in vc.repair.time_scales:
-            candidates.append(
-                (["switched to upper_body mode (legs hold the stand)", f"time_scale x{s:g} (slower)"], time_scale(traj, s).replace(upper_body_only=True), "upper_body")
-            )
+            out.append(([note, f"time_scale x{slowest:g} (slower)"], time_scale(amp, slowest), plan.mode))
+    if rc.allow_upper_body and plan.mode is not ExecutionMode.UPPER_BODY:
+        up = "upper body only (legs to the balancing stand controller)"
+        out.append(([up], ref, ExecutionMode.UPPER_BODY))
+        out += [([up, f"time_scale x{s:g} (slower)"], time_scale(ref, s), ExecutionMode.UPPER_BODY) for s in rc.time_scales]
+        if slowest is not None and rc.amplitude_scales:
+            a = min(rc.amplitude_scales)
+            out.append(([up, f"amplitude x{a:g} toward the first frame", f"time_scale x{slowest:g} (slower)"],
+                        time_scale(scale_amplitude(ref, a, cfg), slowest), ExecutionMode.UPPER_BODY))
+    return out
+
+
+def validate_and_repair(plan: ExecutionPlan, config: ValidateConfig | str | Path | None = None,
+                        robot_config: RobotConfig | None = None, execution: ExecutionConfig | None = None,
+                        **kwargs) -> tuple[ExecutionPlan, ValidationReport]:
+    """Validate; if it fails, try the repair candidates (at most `repair.max_attempts` rollouts) and return the
+    first that passes, with its own report; else the original plan and its failing report."""
+    vc = resolve_config(config)
+    cfg = robot_config or load_robot_config(plan.robot)
+    ec = execution or load_execution_config()
+    report = run_validation(plan, vc, cfg, ec, **kwargs).report
+    if report.passed:
+        return plan, report
     tried = []
-    for notes, cand, cmode in candidates:
-        v = run_validation(cand, vc, cmode, cfg)
-        rep = v.report
+    for notes, ref, mode in repair_candidates(plan, cfg, vc)[: vc.repair.max_attempts]:
+        cand = replan(plan, ref, notes, mode, cfg, ec)
+        rep = run_validation(cand, vc, cfg, ec, **kwargs).report
         if rep.passed:
-            if cmode == "upper_body":
-                cand = v.executed  # legs at the stand pose, root still: exactly what was validated
-            rep.repairs = [*notes, f"re-validated after {len(tried) + 1} attempt(s): pass (original failed: {', '.join(report.failed_checks())})"]
+            rep.repairs = [*notes, f"re-validated after {len(tried) + 1} attempt(s): pass "
+                                   f"(original {plan.mode.value} failed: {', '.join(report.failed_checks())})"]
             return cand, rep
         tried.append(f"tried {' + '.join(notes)}: still fails {', '.join(rep.failed_checks())}")
-    report.repairs = [*tried, "no repair passed: original trajectory returned, verdict FAIL"]
-    return traj, report
+    report.repairs = [*tried, "no repair passed: plan refused"]
+    return plan, report

@@ -35,10 +35,14 @@ class ValidationReport:
     failures: list[Failure] = field(default_factory=list)
     metrics: dict[str, float] = field(default_factory=dict)
     repairs: list[str] = field(default_factory=list)  # what validate_and_repair changed, in order
-    balance: str = ""  # the stand/balance strategy the dynamic run used
+    balance: str = ""  # how it was executed: controller, transport, free-standing or on the gantry
     duration_s: float = 0.0
     frames: int = 0
     checks_run: list[str] = field(default_factory=list)
+    reason: str = ""  # why the plan has its mode (the planner's words)
+    controller: str = ""  # the controller that executed it (e.g. g1_wbt_ppo)
+    assist: str = "none"  # "none" | "gantry" (simulation only)
+    transport: str = "lowcmd"  # "lowcmd" | "arm_sdk"
 
     @property
     def passed(self) -> bool:
@@ -75,7 +79,9 @@ class ValidationReport:
             f"validation {self.verdict.upper()}: {self.robot}, {self.mode} mode, {self.frames} frames, {self.duration_s:.2f} s",
         ]
         if self.balance:
-            lines.append(f"  balance: {self.balance}")
+            lines.append(f"  execution: {self.balance}")
+        if self.reason:
+            lines.append(f"  mode reason: {self.reason}")
         for r in self.repairs:
             lines.append(f"  repair: {r}")
         for f in self.failures:
@@ -88,7 +94,7 @@ class ValidationReport:
         """A `rich.table.Table` of the failures and metrics (for the CLI)."""
         from rich.table import Table
 
-        t = Table(title=f"{self.robot} {self.mode}: {self.verdict.upper()}", show_lines=False)
+        t = Table(title=f"{self.robot} {self.mode}: {self.verdict.upper()} ({self.balance})", show_lines=False)
         for col in ("check", "joint/body", "t [s]", "value", "limit", "count"):
             t.add_column(col)
         for f in self.failures:

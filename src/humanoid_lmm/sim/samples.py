@@ -52,14 +52,14 @@ def _wave(cfg: RobotConfig, seconds: float, fps: float, freq: float, amp: float)
     tr = _standing(cfg, seconds, fps)
     t = tr.times
     q = tr.q.copy()
-    s = _ramp(t, 1.0)  # peak |dq| of the raise ~2.1 rad/s: inside the streaming limit (3 rad/s)
+    s = _ramp(t, 1.0)  # peak |dq| of the raise ~2.1 rad/s: inside the reference limit (3 rad/s)
     pose = {"right_shoulder_pitch_joint": 0.0, "right_shoulder_roll_joint": -1.26, "right_shoulder_yaw_joint": -1.4, "right_elbow_joint": 0.1}
     for name, target in pose.items():
         j = cfg.joint_index(name)
         q[:, j] = cfg.default_q[j] + s * (target - cfg.default_q[j])
     elbow = cfg.joint_index("right_elbow_joint")
     q[:, elbow] += s * amp * np.sin(2 * np.pi * freq * t)
-    return tr.replace(q=q, upper_body_only=True)
+    return tr.replace(q=q)
 
 
 def wave(cfg, seconds=3.0, fps=30.0):
@@ -79,7 +79,7 @@ def over_limits(cfg, seconds=2.0, fps=30.0):
     q = tr.q.copy()
     e = cfg.joint_index("right_elbow_joint")
     q[:, e] = cfg.default_q[e] + _ramp(tr.times, 0.6) * (cfg.q_upper[e] + 0.4 - cfg.default_q[e])
-    return tr.replace(q=q, upper_body_only=True)
+    return tr.replace(q=q)
 
 
 def self_collision(cfg, seconds=2.0, fps=30.0):
@@ -93,7 +93,7 @@ def self_collision(cfg, seconds=2.0, fps=30.0):
         q[:, r] = cfg.default_q[r] + s * (target - cfg.default_q[r])
         e = cfg.joint_index(f"{side}_elbow_joint")
         q[:, e] = cfg.default_q[e] + s * (0.0 - cfg.default_q[e])
-    return tr.replace(q=q, upper_body_only=True)
+    return tr.replace(q=q)
 
 
 def lean_fall(cfg, seconds=3.0, fps=30.0, lean_deg=25.0, ankle_sign=ANKLE_LEAN_SIGN):
@@ -106,7 +106,7 @@ def lean_fall(cfg, seconds=3.0, fps=30.0, lean_deg=25.0, ankle_sign=ANKLE_LEAN_S
         ankle = _find(cfg, f"{side}_ankle_pitch_joint", f"{side}_ankle_joint")
         q[:, ankle] += ankle_sign * a
     quat = np.stack([np.cos(a / 2), np.zeros_like(a), np.sin(a / 2), np.zeros_like(a)], axis=1)
-    return _pin_feet(tr.replace(q=q, root_quat=quat, upper_body_only=False), cfg)
+    return _pin_feet(tr.replace(q=q, root_quat=quat), cfg)
 
 
 def _pin_feet(tr: RobotTrajectory, cfg: RobotConfig) -> RobotTrajectory:
@@ -137,7 +137,7 @@ def squat(cfg, seconds=4.0, fps=30.0):
         q[:, hip] += -0.35 * s
         q[:, knee] += 0.7 * s
         q[:, ankle] += -0.35 * s
-    return _pin_feet(tr.replace(q=q, upper_body_only=False), cfg)
+    return _pin_feet(tr.replace(q=q), cfg)
 
 
 SAMPLES = {"wave": wave, "squat": squat, "too_fast": too_fast, "over_limits": over_limits, "self_collision": self_collision, "lean_fall": lean_fall}

@@ -1,14 +1,20 @@
-"""Joint position / velocity / acceleration limits of a trajectory (finite differences, no physics)."""
+"""Joint position / velocity / acceleration of a plan's reference against the safety filter's limits.
+
+The limits are the filter's own (config/execution.yaml `safety`: position margin, reference velocity and
+acceleration limits), already multiplied by the validation headroom by the caller: a reference that passes
+here is not clipped by the filter on the robot. Only the joints the plan drives are checked (the others are the
+balancing controller's). Finite differences at the reference's frame rate, no physics.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
+from humanoid_lmm.execution import SafetyConfig, SafetyFilter
 from humanoid_lmm.robots import RobotConfig, RobotTrajectory
-from humanoid_lmm.sim.config import KinematicConfig
 from humanoid_lmm.sim.report import Failure
 
-__all__ = ["check_joint_limits", "joint_velocity", "joint_acceleration"]
+__all__ = ["check_joint_limits", "joint_acceleration", "joint_velocity"]
 
 
 def joint_velocity(traj: RobotTrajectory) -> np.ndarray:
@@ -25,49 +31,33 @@ def joint_acceleration(traj: RobotTrajectory) -> np.ndarray:
     return np.gradient(joint_velocity(traj), 1.0 / traj.fps, axis=0)
 
 
-def _per_joint(check: str, excess: np.ndarray, value: np.ndarray, limit: np.ndarray, traj, what: str) -> list[Failure]:
-    """One Failure per joint with any frame where excess > 0, reported at its worst frame."""
+def _per_joint(check: str, excess, value, limit, traj, joints, what: str) -> list[Failure]:
+    """One Failure per driven joint with any frame where excess > 0, reported at its worst frame."""
     out = []
-    for j in np.flatnonzero(np.any(excess > 0, axis=0)):
+    for j in joints:
+        if not np.any(excess[:, j] > 0):
+            continue
         t = int(np.argmax(excess[:, j]))
-        out.append(
-            Failure(
-                check=check,
-                message=f"{what} {value[t, j]:.3f} beyond limit {limit[t, j]:.3f}",
-                value=float(value[t, j]),
-                limit=float(limit[t, j]),
-                time_s=float(t / traj.fps),
-                joint=traj.joint_names[j],
-                count=int(np.count_nonzero(excess[:, j] > 0)),
-            )
-        )
+        out.append(Failure(check=check, message=f"{what} {value[t, j]:.3f} beyond the safety limit {limit[j]:.3f}",
+                           value=float(value[t, j]), limit=float(limit[j]), time_s=float(t / traj.fps),
+                           joint=traj.joint_names[j], count=int(np.count_nonzero(excess[:, j] > 0))))
     return out
 
 
-def check_joint_limits(traj: RobotTrajectory, cfg: RobotConfig, kc: KinematicConfig) -> tuple[list[Failure], dict[str, float]]:
-    """Position (with tolerance), velocity (scale x URDF limit, capped) and acceleration checks; returns failures, metrics."""
+def check_joint_limits(traj: RobotTrajectory, cfg: RobotConfig, safety: SafetyConfig,
+                       joints: np.ndarray | None = None) -> tuple[list[Failure], dict[str, float]]:
+    """Reference joints inside the filter's position window, under its velocity and acceleration limits."""
+    joints = np.arange(cfg.num_joints) if joints is None else np.asarray(joints)
+    f = SafetyFilter(cfg, safety)  # its limits, per joint (reference source)
     q = traj.q
-    T = traj.n_frames
-    lo = np.broadcast_to(cfg.q_lower - kc.position_tolerance, q.shape)
-    hi = np.broadcast_to(cfg.q_upper + kc.position_tolerance, q.shape)
-    below, above = lo - q, q - hi
-    failures = _per_joint("joint_position", below, q, lo, traj, "position")
-    failures += _per_joint("joint_position", above, q, hi, traj, "position")
-
-    dq = joint_velocity(traj)
-    vmax = cfg.dq_max * kc.velocity_scale
-    if kc.velocity_cap is not None:
-        vmax = np.minimum(vmax, kc.velocity_cap)
-    vmax = np.broadcast_to(vmax, (T, cfg.num_joints))
-    failures += _per_joint("joint_velocity", np.abs(dq) - vmax, np.abs(dq), vmax, traj, "|velocity|")
-
-    ddq = joint_acceleration(traj)
-    amax = np.full((T, cfg.num_joints), kc.acceleration_max)
-    failures += _per_joint("joint_acceleration", np.abs(ddq) - amax, np.abs(ddq), amax, traj, "|acceleration|")
-
+    failures = _per_joint("joint_position", f.lower - q, q, f.lower, traj, joints, "position")
+    failures += _per_joint("joint_position", q - f.upper, q, f.upper, traj, joints, "position")
+    dq = np.abs(joint_velocity(traj))
+    failures += _per_joint("joint_velocity", dq - f.v_max, dq, f.v_max, traj, joints, "|velocity|")
+    ddq = np.abs(joint_acceleration(traj))
+    failures += _per_joint("joint_acceleration", ddq - f.a_max, ddq, f.a_max, traj, joints, "|acceleration|")
     metrics = {
-        "max_limit_excess_rad": float(max(0.0, np.max(cfg.q_lower - q), np.max(q - cfg.q_upper))),
-        "max_velocity_ratio": float(np.max(np.abs(dq) / cfg.dq_max)),
-        "max_acceleration": float(np.max(np.abs(ddq))),
+        "max_velocity_share": float(np.max(dq[:, joints] / f.v_max[joints])) if joints.size else 0.0,
+        "max_acceleration_share": float(np.max(ddq[:, joints] / f.a_max[joints])) if joints.size else 0.0,
     }
     return failures, metrics

@@ -3,10 +3,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from humanoid_lmm.control.config import StreamerConfig, WatchdogConfig
-from humanoid_lmm.control.interpolation import Play
-from humanoid_lmm.control.streamer import Streamer
-from humanoid_lmm.control.watchdog import Watchdog
+from humanoid_lmm.execution.config import StreamerConfig
+from humanoid_lmm.execution.interpolation import Play
+from humanoid_lmm.execution.streamer import Streamer
 from humanoid_lmm.errors import SafetyError
 
 DT = 0.002
@@ -67,17 +66,3 @@ def test_rejects_wrong_joint_order_and_nan(g1, wave):
     q[3, 2] = np.nan  # RobotTrajectory itself refuses NaN: the streamer must too for duck-typed inputs
     with pytest.raises(SafetyError):
         s.play(SimpleNamespace(joint_names=traj.joint_names, q=q, fps=traj.fps), 0.0, g1.default_q)
-
-
-def test_watchdog_state_and_upstream():
-    w = Watchdog(WatchdogConfig(state_timeout_s=0.1, upstream_timeout_s=0.2))
-    assert w.check(0.0) == "watchdog_state"  # never saw state
-    w.state_seen(1.0)
-    assert w.check(1.09) is None and w.check(1.11) == "watchdog_state"
-    w.state_seen(2.0)
-    w.upstream_seen(2.0)
-    assert w.check(2.05) is None
-    w.state_seen(2.25)
-    assert w.check(2.25) == "watchdog_upstream"
-    w.disarm_upstream()
-    assert w.check(2.25) is None

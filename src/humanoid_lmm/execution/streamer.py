@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from humanoid_lmm.control.config import StreamerConfig
-from humanoid_lmm.control.interpolation import Blend, Decel, Hold, Play
+from humanoid_lmm.execution.config import StreamerConfig
+from humanoid_lmm.execution.interpolation import Blend, Decel, Hold, Play
 from humanoid_lmm.errors import SafetyError
 from humanoid_lmm.robots import RobotTrajectory
 
@@ -26,11 +26,15 @@ class Streamer:
         self._seg = None
         self._phase = "idle"
         self._play: Play | None = None
-        self._last = (None, None)
 
     @property
     def phase(self) -> str:
         return self._phase
+
+    @property
+    def playing(self) -> Play | None:
+        """The playback segment of the current trajectory (its `t0` is when frame 0 is reached), if any."""
+        return self._play
 
     @property
     def moving(self) -> bool:
@@ -46,13 +50,14 @@ class Streamer:
         if not np.all(np.isfinite(traj.q)):
             raise SafetyError("trajectory has non-finite joint positions")
 
-    def play(self, traj: RobotTrajectory, t: float, q_measured: np.ndarray) -> None:
-        """Start (soft start from q_measured) or preempt (blend from the current target) at time t."""
+    def play(self, traj: RobotTrajectory, t: float, q_measured: np.ndarray, soft_start_s: float | None = None) -> None:
+        """Start (soft start from q_measured, over soft_start_s or the configured time) or preempt (blend from
+        the current target) at time t."""
         self._check(traj)
         if self._seg is None or self._phase == "idle":
-            start = t + self.cfg.soft_start_s
-            self._play = Play(traj, start)
-            self._seg = Blend(Hold(q_measured), self._play, t, self.cfg.soft_start_s)
+            T = self.cfg.soft_start_s if soft_start_s is None else float(soft_start_s)
+            self._play = Play(traj, t + T)
+            self._seg = Blend(Hold(q_measured), self._play, t, T)
             self._phase = "soft_start"
         else:
             q, v = self._seg.sample(t)
