@@ -1,4 +1,4 @@
-"""500 Hz stream-loop period jitter: UnitreeBridge (lowcmd, G1) + in-process SimRobot over DDS on loopback.
+"""500 Hz stream-loop period jitter: UnitreeBridge (lowcmd, G1, stand policy) + in-process SimRobot over DDS.
 
     .venv/bin/python bench/bench_stream_loop.py --seconds 10 [--domain 123] [--load]
 
@@ -18,6 +18,7 @@ import numpy as np
 from humanoid_lmm.control.config import load_control_config
 from humanoid_lmm.control.sim_robot import SimRobot
 from humanoid_lmm.control.unitree_bridge import UnitreeBridge
+from humanoid_lmm.execution import ExecutionPlan
 from humanoid_lmm.robots import RobotTrajectory, load_robot_config
 
 
@@ -33,10 +34,11 @@ def main() -> int:
     bridge = UnitreeBridge(cfg, ctl, "lowcmd", args.domain, "lo", motion_switcher=False)
     bridge.start()
     T = int(args.seconds * 50) + 1
-    q = np.tile(cfg.default_q, (T, 1))
-    q[:, 18] += 0.3 * np.sin(np.arange(T) / 50 * np.pi)
-    bridge.play(RobotTrajectory(cfg.name, 50.0, tuple(cfg.joint_names), q, np.zeros((T, 3)),
-                                np.tile([1.0, 0, 0, 0], (T, 1)), np.ones((T, 2), bool)))
+    q = np.tile(bridge.executor.stand.stand_pose(), (T, 1))
+    q[:, 18] += 0.3 * (1 - np.cos(np.arange(T) / 50 * np.pi))
+    ref = RobotTrajectory(cfg.name, 50.0, tuple(cfg.joint_names), q, np.tile([0.0, 0, 0.76], (T, 1)),
+                          np.tile([1.0, 0, 0, 0], (T, 1)), np.ones((T, 2), bool))
+    bridge.play(ExecutionPlan(mode="upper_body", reason="bench", reference=ref))
     stop = threading.Event()
     if args.load:
         def busy():
@@ -51,7 +53,7 @@ def main() -> int:
     stop.set()
     rows = [("bridge rt/lowcmd", bridge.loop), ("sim-robot rt/lowstate", sim.loop)]
     print(f"\n500 Hz loops, {args.seconds:g} s, load={'busy thread' if args.load else 'none'} (nominal 2.000 ms)")
-    print(f"| loop | ticks | period p50 [ms] | p99 [ms] | max [ms] | |dev| p99 [ms] | overruns |")
+    print("| loop | ticks | period p50 [ms] | p99 [ms] | max [ms] | |dev| p99 [ms] | overruns |")
     print("|---|---|---|---|---|---|---|")
     for name, loop in rows:
         p = loop.periods() * 1e3

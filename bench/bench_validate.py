@@ -1,9 +1,10 @@
-"""Validation speed: trajectory seconds validated per wall-clock second (target >= 20x for G1).
+"""Validation speed: plan seconds validated per wall-clock second (target >= 20x for G1).
 
 Run:  .venv/bin/python bench/bench_validate.py [--seconds 10] [--repeats 3]
-Validates the synthetic wave (upper-body) and squat (whole-body) of sim.samples with the full pipeline (limits, kinematic contact replay,
-dynamic tracking incl. the 0.5 s settle) and prints a table; ratios = trajectory duration / time taken,
-by wall clock and by this process's CPU time (the machine's 2 cores are shared: wall varies with load).
+Validates the plans of the synthetic wave (upper-body) and squat (whole-body) of sim.samples with the full
+pipeline (limits, kinematic contact replay, then execution by the robot-side controllers incl. settle, soft
+start and return) and prints a table; ratios = plan duration / time taken, by wall clock and by this process's
+CPU time (the machine's 2 cores are shared: wall varies with load).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import platform
 import statistics
 import time
 
+from humanoid_lmm.retarget import plan_execution
 from humanoid_lmm.robots import load_robot_config
 from humanoid_lmm.sim import run_validation
 from humanoid_lmm.sim.samples import make_sample
@@ -30,7 +32,7 @@ def main() -> int:
     for robot in args.robots.split(","):
         cfg = load_robot_config(robot)
         for motion in ("wave", "squat"):
-            _row(robot, motion, make_sample(motion, cfg, seconds=args.seconds, fps=30.0), args.repeats)
+            _row(robot, motion, plan_execution(make_sample(motion, cfg, seconds=args.seconds, fps=30.0)), args.repeats)
     return 0
 
 

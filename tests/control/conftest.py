@@ -1,7 +1,5 @@
 import dataclasses
 import sys
-import os
-import random
 
 import numpy as np
 import pytest

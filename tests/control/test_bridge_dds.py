@@ -15,7 +15,7 @@ from humanoid_lmm.control.unitree_bridge import UnitreeBridge
 from humanoid_lmm.errors import SafetyError
 
 from control_domain import DOMAIN  # noqa: E402  (pytest puts tests/control on sys.path)
-from sim_process import SimRobotProcess  # noqa: E402
+from humanoid_lmm.control.sim_process import SimRobotProcess
 
 pytestmark = pytest.mark.dds
 
@@ -74,6 +74,19 @@ def validated_wave(g1, wave, execution):
     report = validate(plan, execution=execution)
     assert report.passed, str(report)
     return plan
+
+
+def test_without_the_policy_the_free_robot_falls(g1, control, execution, sim):
+    """The upright result comes from the controller: switched off (plain PD at the deploy gains), the same
+    free-standing simulated robot is on the floor within seconds (its pelvis, ground truth)."""
+    z0 = sim.base[2]
+    b = UnitreeBridge(g1, control, "lowcmd", DOMAIN, "lo", motion_switcher=False, execution=execution,
+                      free_standing=False, controller_override="pd")  # free_standing=False: let it start
+    b.start()
+    try:
+        assert wait_for(lambda: sim.base[2] < z0 - 0.3, 5.0, 0.05) is not None, sim.base
+    finally:
+        b.close()
 
 
 def test_validated_plan_streams_with_zero_clips(g1, validated_wave, bridge, sim):

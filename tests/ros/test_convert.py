@@ -30,3 +30,25 @@ def test_trajectory_round_trip_with_base_and_contacts():
     np.testing.assert_array_equal(back.contacts, t.contacts)
     plain = trajectory_to_msg(t, with_base=False)
     assert list(plain.joint_names) == list(cfg.joint_names)
+
+
+def test_plan_round_trip_keeps_mode_inputs_and_identity():
+    import pytest
+
+    from humanoid_lmm.errors import ConfigError
+    from humanoid_lmm.retarget import plan_execution
+    from humanoid_lmm.ros.convert import msg_to_plan, plan_to_msg
+
+    cfg = load_robot_config("g1")
+    t = RobotTrajectory.standing(cfg, seconds=1.0, fps=50.0, root_height=0.79)
+    walk = t.replace(root_pos=t.root_pos + np.outer(np.linspace(0, 1, t.n_frames), [0.5, 0, 0]))
+    plan = plan_execution(walk, command_id="12.000000003").replace(attestation="abc")
+    msg = plan_to_msg(plan)
+    assert list(msg.joint_names)[: cfg.num_joints] == list(cfg.joint_names)  # robot joints first, motor order
+    back = msg_to_plan(msg, "g1")
+    assert back.header() == plan.header() and back.mode.value == "locomotion"
+    np.testing.assert_allclose(back.velocity, plan.velocity, atol=1e-12)
+    np.testing.assert_allclose(back.reference.q, plan.reference.q)
+    msg.header.frame_id = ""
+    with pytest.raises(ConfigError, match="plan header"):
+        msg_to_plan(msg, "g1")  # a bare JointTrajectory is not a plan

@@ -53,7 +53,8 @@ def test_parameter_file_exists_and_covers_every_node():
 def test_launch_arguments_are_the_documented_ones():
     path = ROOT / "launch" / "bringup.launch.py"
     declared = {c.args[0].value for c in _calls(path, "DeclareLaunchArgument")}
-    assert {"robot", "mode", "net_interface", "domain_id", "model_dir", "upper_body_only"} <= declared
+    assert {"robot", "mode", "net_interface", "domain_id", "model_dir", "upper_body_only", "transport",
+            "allow_lowcmd_policy"} <= declared
     sim = {c.args[0].value for c in _calls(ROOT / "launch" / "sim.launch.py", "DeclareLaunchArgument")}
     assert "robot" in sim
 
@@ -69,9 +70,18 @@ def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
         assert overrides[spec.name]["ros__parameters"]["robot"] == "h1"
     streamer = yaml.safe_load(Path([x for x in cmds["humanoid_streamer"] if x.endswith(".yaml")][-1]).read_text())
     assert streamer["humanoid_streamer"]["ros__parameters"]["domain_id"] == 1
+    # H1 has no balancing controller: its simulated robot hangs on the gantry and the streamer knows it
+    assert streamer["humanoid_streamer"]["ros__parameters"]["gantry"] is True
+    assert cmds["sim_robot"][cmds["sim_robot"].index("--base") + 1] == "gantry"
+    g1 = dict(graph_commands(LaunchArgs(robot="g1", mode="sim")))
+    assert g1["sim_robot"][g1["sim_robot"].index("--base") + 1] == "free"
+    real_cmds = dict(graph_commands(LaunchArgs(robot="g1", mode="real")))
+    real = yaml.safe_load(Path([x for x in real_cmds["humanoid_streamer"] if x.endswith(".yaml")][-1]).read_text())
+    real = real["humanoid_streamer"]["ros__parameters"]
+    assert real["transport"] == "arm_sdk" and real["allow_lowcmd_policy"] is False  # the real robot's default
     composed = dict(graph_commands(LaunchArgs(composed=True, mode="real")))
     assert set(composed) == {"composed"}  # no simulated robot in real mode
-    for argv in [*cmds.values(), *composed.values()]:  # the per-launch override files
+    for argv in [*cmds.values(), *composed.values(), *g1.values(), *real_cmds.values()]:  # per-launch files
         for arg in argv:
             if "humanoid_lmm_launch_" in arg:
                 Path(arg).unlink(missing_ok=True)

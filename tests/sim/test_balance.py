@@ -7,7 +7,6 @@ is switched off: plain PD instead of the policy falls; unmasked arms topple the 
 import dataclasses
 
 import numpy as np
-import pytest
 
 from humanoid_lmm.execution import ExecutionPlan, load_execution_config
 from humanoid_lmm.execution.interpolation import min_jerk

@@ -64,6 +64,7 @@ class SimRobot:
         self._arm: JointCommand | None = None
         self._builtin_cmd: JointCommand | None = None
         self._lock = threading.Lock()
+        self.loop_lock = threading.Lock()  # physics steps vs reset_pose from another thread
         self._counts = {"ticks": 0, "lowcmd_ok": 0, "arm_sdk_ok": 0, "rejected_crc": 0, "rejected_mode_machine": 0}
         self.applied: JointCommand | None = None  # the command applied at the last tick
         self._state = new_state(robot)
@@ -150,8 +151,9 @@ class SimRobot:
         for topic, reader in self._subs:
             for msg in reader.take():
                 self._on_cmd(msg, topic)
-        self.step()
-        self._publish_state()
+        with self.loop_lock:
+            self.step()
+            self._publish_state()
 
     def _publish_state(self) -> None:
         s, st = self.plant.state(), self._state
@@ -182,6 +184,17 @@ class SimRobot:
     @property
     def base_pos(self) -> np.ndarray:
         return self.plant.state().base_pos
+
+    def pose(self):
+        """Ground truth (pelvis position, pelvis quaternion wxyz, joints)."""
+        s = self.plant.state()
+        return s.base_pos, s.quat, s.q
+
+    def reset_pose(self) -> None:
+        """Back on its feet in the stand pose at the origin (benches, after a fall); keeps the DDS link."""
+        with self.loop_lock:
+            self.plant.place(self.builtin.controller.stand_pose())
+            self.builtin.reset(self.plant.state())
 
     def run_forever(self, print_every_s: float = 5.0) -> None:
         """CLI: run until Ctrl-C, logging the counters."""

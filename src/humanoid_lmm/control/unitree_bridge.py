@@ -76,6 +76,7 @@ class UnitreeBridge:
         # faster). Wall time only drives the watchdog.
         self._exec_t = 0.0
         self.last_sent: JointCommand | None = None
+        self.step_hook = None  # fn(robot_state, command, executor) after each controller step (benches, recording)
         self.sent = 0
         self.trace: deque = deque(maxlen=trace)  # (t_monotonic, phase, q_sent, kp_sent) when trace > 0
         self.loop = RateLoop(self._tick, self.rate_hz, name=f"bridge-{transport}", on_error=self._loop_died)
@@ -264,6 +265,8 @@ class UnitreeBridge:
                     return
                 cmd.mode_machine = self._mode_machine or 0
                 self._current = cmd
+                if self.step_hook is not None:
+                    self.step_hook(robot_state(self._state), cmd, self.executor)
             self._ticks += 1
             self._publish(self._current)
 

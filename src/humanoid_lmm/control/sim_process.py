@@ -1,8 +1,9 @@
-"""The simulated robot in a child process (its own GIL), queried over a pipe, for the DDS bridge tests.
+"""The simulated robot in a child process (its own GIL), queried over a pipe: for tests and benches that run a
+bridge in their own process against it.
 
-In one process the sim robot's 500 Hz loop, the bridge's 500 Hz loop, the DDS listeners and the test threads
-share one GIL on two cores; rt/lowstate then paused > 100 ms now and then and tests failed at random. As on the
-robot (and in the end-to-end graph), the robot now runs apart from the bridge; the test reads its state here.
+In one process the sim robot's 500 Hz loop, the bridge's 500 Hz loop and the caller's threads share one GIL;
+rt/lowstate then paused > 100 ms now and then. As on the robot (and in the ROS graph), the robot runs apart from
+the bridge; the caller reads its ground truth here.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def _serve(conn, robot_name: str, control, domain: int, interface: str, base: st
     sim.start()
     conn.send(("ready", sim.mode_machine))
     queries = {"q": lambda: sim.q.copy(), "applied": lambda: sim.applied, "stats": sim.stats,
-               "stop": sim.stop, "overruns": lambda: sim.loop.overruns, "base": lambda: sim.base_pos.copy()}
+               "stop": sim.stop, "overruns": lambda: sim.loop.overruns, "base": lambda: sim.base_pos.copy(),
+               "pose": sim.pose, "reset": sim.reset_pose}
     while True:
         try:
             name = conn.recv()
@@ -64,6 +66,14 @@ class SimRobotProcess:
     def base(self):
         """Ground-truth pelvis position (3,) [m]."""
         return self._ask("base")
+
+    def pose(self):
+        """Ground truth: (pelvis position (3,), pelvis quaternion wxyz (4,), joints (n,))."""
+        return self._ask("pose")
+
+    def reset(self) -> None:
+        """Put the robot back on its feet in the stand pose at the origin (after a fall)."""
+        self._ask("reset")
 
     @property
     def applied(self):
