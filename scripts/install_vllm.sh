@@ -25,6 +25,9 @@ echo "==> [install_vllm] torch==2.13.0 (CPU) first, so nothing pulls a CUDA buil
 "${PIP[@]}" "torch==2.13.0"
 echo "==> [install_vllm] ${PINS[*]}"
 "${PIP[@]}" "${PINS[@]}"
+# PyPI's torchvision/torchaudio wheels are CUDA builds that do not load against torch+cpu
+# ("operator torchvision::nms does not exist" when transformers imports them); a text-only LMM needs none.
+"$VENV/bin/python" -m pip uninstall --quiet -y torchvision torchaudio torchcodec 2>/dev/null || true
 "$VENV/bin/python" -c "import vllm, torch; print('vllm', vllm.__version__, 'torch', torch.__version__)"
 echo "${PINS[*]}" > "$STAMP"
 echo "==> [install_vllm] done: $VENV"
