@@ -94,7 +94,10 @@ class TrainEngine:
             model = (load_adapter(model, adapter, trainable=True) if adapter is not None and adapter.is_dir()
                      else apply_lora(model, lmm.vocab, self.lora))
         if opts.scale.activation_checkpointing:
-            model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+            if hasattr(model, "activation_checkpointing_enable"):     # transformers >= 5.2x
+                model.activation_checkpointing_enable(activation_checkpointing_kwargs={"use_reentrant": False})
+            else:
+                model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
             if is_peft_model(model):
                 model.enable_input_require_grads()
         model.train()

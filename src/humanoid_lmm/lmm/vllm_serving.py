@@ -21,7 +21,7 @@ from humanoid_lmm.errors import GenerationError
 from humanoid_lmm.lmm.configuration_lmm import SamplingConfig
 from humanoid_lmm.lmm.constraints import GrammarState, MotionGrammar
 
-__all__ = ["motion_grammar_lark", "completion_request", "GrammarChecker", "GrammarViolation", "server_command",
+__all__ = ["motion_grammar_lark", "completion_request", "GrammarChecker", "GrammarViolation", "server_command", "VLLMServer",
            "default_vllm_python"]
 
 
@@ -97,3 +97,55 @@ def server_command(model_dir: str | Path, port: int = 8000, served_name: str = "
             "--served-model-name", served_name, "--host", host, "--port", str(port), "--dtype", dtype,
             "--max-model-len", str(max_model_len), "--structured-outputs-config", '{"backend":"guidance"}',
             *(extra or [])]
+
+
+class VLLMServer:
+    """A vLLM server process for an LMM folder (tests, demos): ``with VLLMServer(d, port) as s: s.url``.
+
+    Waits until ``GET /v1/models`` answers (CPU start-up with compilation: ~1-2 min on 2 cores);
+    the server's output goes to ``log`` (a path), so a failed start can be read there.
+    """
+
+    def __init__(self, model_dir, port: int, log, python=None, startup_timeout_s: float = 600.0,
+                 env: dict | None = None, **kw):
+        self.argv = server_command(model_dir, port, python=python, **kw)
+        self.url, self.log, self.timeout, self.env = f"http://127.0.0.1:{port}", Path(log), startup_timeout_s, env
+        self.proc, self.startup_s = None, None
+
+    def __enter__(self) -> "VLLMServer":
+        import os
+        import subprocess
+        import time
+
+        import requests
+
+        env = dict(os.environ, VLLM_CPU_KVCACHE_SPACE="1", **(self.env or {}))
+        t0 = time.monotonic()
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen(self.argv, stdout=out, stderr=subprocess.STDOUT, env=env,
+                                         start_new_session=True)
+        while time.monotonic() - t0 < self.timeout:
+            if self.proc.poll() is not None:
+                raise GenerationError(f"vLLM server exited with {self.proc.returncode} during start-up; see {self.log}")
+            try:
+                if requests.get(f"{self.url}/v1/models", timeout=2).status_code == 200:
+                    self.startup_s = time.monotonic() - t0
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(1.0)
+        self.__exit__(None, None, None)
+        raise GenerationError(f"vLLM server did not answer within {self.timeout} s; see {self.log}")
+
+    def __exit__(self, *exc) -> None:
+        import os
+        import signal
+        import subprocess
+
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)   # its own session: the server and its engine workers
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
