@@ -60,7 +60,8 @@ class DeepSpeedEngine(TrainEngine):
 
         cfg = deepspeed_config(self.stage, o.batch_size, o.grad_clip, o.bf16)
         params = [p for p in model.parameters() if p.requires_grad]
-        engine, optimizer, _, _ = deepspeed.initialize(model=model, model_parameters=params, optimizer=adamw, config=cfg)
+        engine, optimizer, _, _ = deepspeed.initialize(model=model, model_parameters=params, optimizer=adamw,
+                                                       config=cfg)
         self._ds_optimizer = optimizer
         return engine
 

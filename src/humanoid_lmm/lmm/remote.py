@@ -129,7 +129,7 @@ class VLLMClient:
                     raise ServerUnavailable(f"vLLM server at {self.cfg.url} failed mid-answer: {chunk['error']}")
                 for choice in chunk.get("choices", []):
                     if choice.get("token_ids") is None:
-                        raise GenerationError("the server returns no token_ids (needs vLLM >= 0.10 with return_token_ids)")
+                        raise GenerationError("the server returns no token_ids (needs vLLM >= 0.10: return_token_ids)")
                     yield from (int(t) for t in choice["token_ids"])
         except (ValueError, OSError) as exc:   # JSON, dropped connection, read timeout mid-stream
             raise ServerUnavailable(f"vLLM server at {self.cfg.url} broke off its answer: {exc}") from exc

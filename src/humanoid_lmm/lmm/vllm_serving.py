@@ -21,8 +21,8 @@ from humanoid_lmm.errors import GenerationError
 from humanoid_lmm.lmm.configuration_lmm import SamplingConfig
 from humanoid_lmm.lmm.constraints import GrammarState, MotionGrammar
 
-__all__ = ["motion_grammar_lark", "completion_request", "GrammarChecker", "GrammarViolation", "server_command", "VLLMServer",
-           "default_vllm_python"]
+__all__ = ["motion_grammar_lark", "completion_request", "GrammarChecker", "GrammarViolation", "server_command",
+           "VLLMServer", "default_vllm_python"]
 
 
 class GrammarViolation(GenerationError):
