@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from lmm_fixtures import pattern_records, tiny_lmm
+from test_lmm_model import fit
 from humanoid_lmm.errors import ConfigError
 from humanoid_lmm.lmm import LargeMotionModel, MotionGenerator, SamplingConfig
 from humanoid_lmm.lmm.configuration_scale import LoRASpec, ScaleConfig
@@ -23,25 +24,6 @@ def untied_llama() -> LargeMotionModel:
     model = LlamaForCausalLM(cfg)
     assert not embeddings_tied(model)
     return LargeMotionModel(model, lmm.tokenizer, lmm.config)
-
-
-def fit(lmm, steps: int, lr: float = 1e-2) -> float:
-    """A few AdamW steps on the two pattern behaviours; returns the last loss."""
-    import random
-
-    from humanoid_lmm.lmm.data_lmm import ExampleBuilder
-
-    recs, rng = pattern_records(), random.Random(0)
-    b = ExampleBuilder(lmm.tokenizer, lmm.vocab, 1, 0.2, True, 128, 48)
-    opt = torch.optim.AdamW([p for p in lmm.model.parameters() if p.requires_grad], lr=lr)
-    lmm.model.train()
-    for _ in range(steps):
-        loss = lmm.model(**b.batch(rng.choices(recs, k=8), rng)).loss
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    lmm.model.eval()
-    return float(loss.detach())
 
 
 def greedy_codes(lmm):
@@ -63,7 +45,7 @@ def test_lora_trains_saves_reloads_merges_and_generates(kind, tmp_path):
     assert all("lora_" in n or "trainable_tokens" in n for n in trainable)
     assert sum("trainable_tokens" in n for n in trainable) == (1 if tied else 2)
     lmm.model = peft_model
-    assert fit(lmm, steps=100) < 0.3                                # LoRA + motion rows learn the task
+    assert fit(lmm, steps=100, lr=1e-2) < 0.3                                # LoRA + motion rows learn the task
     want = greedy_codes(lmm)
     assert want == [r.codes.tolist() for r in pattern_records()]
 
