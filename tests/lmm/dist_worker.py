@@ -67,7 +67,21 @@ def run(args, base: Path, steps: range, resume, scale, tag: str) -> list[float]:
         if tag == "a" and step + 1 == args.save_at:
             engine.save(Path(args.out) / "ck")
     engine.export(Path(args.out) / f"final_{tag}", None, base)
+    run.held = held_fraction(engine.model)
     return losses
+
+
+def held_fraction(model) -> float:
+    """Parameter elements this rank holds / all elements (1.0 = a full replica)."""
+    held = total = 0
+    for p in model.parameters():
+        if hasattr(p, "to_local"):                        # FSDP2 DTensor shard
+            held, total = held + p.to_local().numel(), total + p.numel()
+        elif hasattr(p, "ds_numel"):                      # ZeRO-3 partition
+            held, total = held + p.ds_tensor.numel(), total + p.ds_numel
+        else:
+            held, total = held + p.numel(), total + p.numel()
+    return held / total
 
 
 def main() -> None:
@@ -86,7 +100,7 @@ def main() -> None:
     init_distributed(False)
     base = Path(args.out) / "base"
     scale = ScaleConfig(strategy=args.strategy, bf16=False, lora=args.lora)
-    out = {"a": run(args, base, range(args.steps), None, scale, "a")}
+    out = {"a": run(args, base, range(args.steps), None, scale, "a"), "held": run.held}
     out["b"] = run(args, base, range(args.save_at, args.steps), Path(args.out) / "ck", scale, "b")
     if args.bf16_ac:
         scale_c = ScaleConfig(strategy=args.strategy, bf16=True, activation_checkpointing=True, lora=args.lora)

@@ -85,6 +85,7 @@ def check_parity(reference, out: Path, losses: dict, atol: float) -> None:
 def test_fsdp2_matches_one_process_resumes_from_dcp_and_trains_in_bf16(reference):
     out, losses = run_worker(reference, "fsdp2", ["--bf16-ac"])
     check_parity(reference, out, losses, atol=2e-5)
+    assert losses["held"] == pytest.approx(0.5, abs=0.05)                      # each rank holds half
     assert (out / "ck" / "dcp" / ".metadata").is_file()
     assert losses["c"] == pytest.approx(losses["a"], abs=0.05)                 # bf16 + checkpointing: close
     assert losses["c"] != losses["a"]                                          # ... and really in bf16
@@ -96,6 +97,7 @@ def test_fsdp2_matches_one_process_resumes_from_dcp_and_trains_in_bf16(reference
 def test_deepspeed_zero_matches_one_process_and_resumes(reference, strategy):
     out, losses = run_worker(reference, strategy)
     check_parity(reference, out, losses, atol=2e-5)
+    assert losses["held"] == (pytest.approx(0.5, abs=0.05) if strategy.endswith("3") else 1.0)
     assert (out / "ck" / "ds" / "state").is_dir()
 
 
