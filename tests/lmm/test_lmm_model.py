@@ -10,10 +10,10 @@ from humanoid_lmm.lmm import LargeMotionModel, LMMConfig, MotionGenerator, Sampl
 from humanoid_lmm.lmm.data_lmm import ExampleBuilder
 
 
-def fit(lmm, steps=80, stage=1):
+def fit(lmm, steps=80, stage=1, lr=3e-3):
     recs, rng = pattern_records(), random.Random(0)
     b = ExampleBuilder(lmm.tokenizer, lmm.vocab, stage, 0.2, True, 128, 48)
-    opt = torch.optim.AdamW(lmm.model.parameters(), lr=3e-3)
+    opt = torch.optim.AdamW([p for p in lmm.model.parameters() if p.requires_grad], lr=lr)
     lmm.model.train()
     for _ in range(steps):
         loss = lmm.model(**b.batch(rng.choices(recs, k=8), rng)).loss

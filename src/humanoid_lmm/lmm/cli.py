@@ -6,6 +6,7 @@ Examples::
     humanoid-lmm lmm train --stage 2 --init runs/lmm/stage1/final --out runs/lmm/stage2 --export models/lmm
     torchrun --nproc_per_node 2 -m humanoid_lmm.lmm.cli train --stage 1 --steps 20 --threads 1
     humanoid-lmm generate "wave your right hand" -o wave.npz --duration 3 --seed 0
+    (FSDP2 / DeepSpeed / LoRA / vLLM: see humanoid_lmm.lmm.cli_scale and docs/scaling.md)
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from humanoid_lmm.errors import HumanoidLMMError
+from humanoid_lmm.lmm.cli_scale import add_backend_args, add_scale_args, backend_from_args, register_scale, scale_from_args
 
 __all__ = ["register", "cmd_train", "cmd_generate", "main"]
 
@@ -55,6 +57,7 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--max-minutes", type=float, default=None, help="stop (and save) after this wall time")
     p.add_argument("--export", default=None, help="copy out/final here when done (e.g. models/lmm)")
+    add_scale_args(p)
 
 
 def cmd_train(args) -> int:
@@ -70,7 +73,7 @@ def cmd_train(args) -> int:
                       lr=args.lr, warmup_steps=args.warmup, eval_every=args.eval_every, save_every=args.save_every, m2t_fraction=args.m2t_fraction,
                       response_only_loss=not args.full_loss, amp=not args.no_amp, device=args.device,
                       threads=args.threads, seed=args.seed, progress=not args.no_progress,
-                      max_minutes=args.max_minutes)
+                      max_minutes=args.max_minutes, scale=scale_from_args(args))
     final = train(cfg)
     if args.export and int(__import__("os").environ.get("RANK", 0)) == 0:
         dst = Path(args.export)
@@ -85,12 +88,12 @@ def cmd_generate(args) -> int:
     import torch
 
     from humanoid_lmm.lmm.configuration_lmm import SamplingConfig
-    from humanoid_lmm.lmm.generation import MotionGenerator
+    from humanoid_lmm.lmm.remote import make_generator
 
     torch.set_num_threads(args.threads)
     sampling = SamplingConfig(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                               use_hf_generate=args.hf_generate)
-    gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
+    gen = make_generator(backend_from_args(args), args.model, sampling, device=args.device)
     motion = gen.generate(args.text, duration_s=args.duration, seed=args.seed)
     path = motion.save_npz(args.output)
     print(f"{motion!r} -> {path}")
@@ -115,6 +118,7 @@ def register(subparsers) -> None:
     tr = sub.add_parser("train", help="train stage 1 or 2 (CPU, CUDA, or under torchrun)")
     _add_train_args(tr)
     tr.set_defaults(func=_safe(cmd_train))
+    register_scale(sub, _safe)
 
     g = subparsers.add_parser("generate", help="text command -> motion .npz",
                               description="Example: humanoid-lmm generate \"wave your right hand\" -o wave.npz")
@@ -129,6 +133,7 @@ def register(subparsers) -> None:
     g.add_argument("--hf-generate", action="store_true", help="sample with model.generate + LogitsProcessor")
     g.add_argument("--device", default="cpu")
     g.add_argument("--threads", type=int, default=1)
+    add_backend_args(g)
     g.set_defaults(func=_safe(cmd_generate))
 
 

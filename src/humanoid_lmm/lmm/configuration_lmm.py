@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from humanoid_lmm.errors import ConfigError
+from humanoid_lmm.lmm.configuration_scale import ScaleConfig
 
 __all__ = ["LMMConfig", "SamplingConfig", "TrainConfig", "ARCHITECTURES", "LMM_CONFIG_NAME"]
 
@@ -162,6 +163,7 @@ class TrainConfig:
     init: LMM directory to continue from as it is (e.g. stage 1's final for stage 2).
     warm_start: LMM directory whose text tokenizer and fitting weights seed a new ``model`` (e.g. after
         the motion tokenizer changed); ignored when ``init`` is set.
+    scale: distribution strategy, bf16, activation checkpointing, LoRA (:class:`ScaleConfig`).
     """
 
     stage: int = 1
@@ -190,6 +192,7 @@ class TrainConfig:
     threads: int = 2
     progress: bool = True
     max_minutes: float | None = None
+    scale: ScaleConfig = field(default_factory=ScaleConfig)
 
     def __post_init__(self) -> None:
         _check(self.max_minutes is None or self.max_minutes > 0, "max_minutes", self.max_minutes,

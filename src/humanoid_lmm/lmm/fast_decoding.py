@@ -44,7 +44,8 @@ class FastGPT2Decoder:
         return (getattr(c, "model_type", None) == "gpt2" and c.activation_function in _GELU
                 and getattr(c, "scale_attn_weights", True)
                 and not c.scale_attn_by_inverse_layer_idx and not c.reorder_and_upcast_attn
-                and not getattr(c, "add_cross_attention", False) and hasattr(model, "transformer"))
+                and not getattr(c, "add_cross_attention", False) and hasattr(model, "transformer")
+                and not hasattr(model, "peft_config"))   # a PEFT adapter's deltas live outside these weights
 
     def __init__(self, model, max_len: int | None = None):
         if not self.supports(model):

@@ -1,7 +1,8 @@
 """Training loop for stage 1 (text<->motion alignment) and stage 2 (instruction tuning).
 
-Runs on CPU or one CUDA device, and unchanged under ``torchrun --nproc_per_node N`` (DDP; gloo on CPU,
-nccl on CUDA). Step-based: each process draws its own batches from a generator seeded by
+Runs on CPU or one CUDA device, and unchanged under ``torchrun --nproc_per_node N`` (gloo on CPU,
+nccl on CUDA) with the strategy of ``cfg.scale`` (DDP, FSDP2, DeepSpeed ZeRO-2/3, optionally LoRA:
+:mod:`humanoid_lmm.lmm.strategies`). Step-based: each process draws its own batches from a generator seeded by
 (seed, rank, step), so a resumed run continues the same stream. Rank 0 writes checkpoints
 ``out/checkpoint-<step>/`` (model, tokenizer, lmm_config.json, trainer_state.pt), ``out/final/`` and
 ``out/metrics.jsonl``; training resumes from the newest checkpoint in ``out``.
@@ -15,7 +16,6 @@ import os
 import random
 import shutil
 import time
-from contextlib import nullcontext
 from pathlib import Path
 
 import torch
@@ -26,6 +26,7 @@ from humanoid_lmm.lmm.configuration_lmm import TrainConfig
 from humanoid_lmm.lmm.data_lmm import (ExampleBuilder, PairRecord, corpus_texts, encode_corpus, load_records,
                                        record_source, save_records)
 from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel, load_motion_tokenizer, resolve_path
+from humanoid_lmm.lmm.strategies import EngineOptions, init_distributed, make_engine, weights_dir
 
 __all__ = ["train", "latest_checkpoint", "load_corpus_records"]
 
@@ -93,6 +94,19 @@ def _save(lmm: LargeMotionModel, opt, step: int, cfg: TrainConfig, out: Path, mt
     lmm.save_pretrained(ck, motion_tokenizer_src=mt_src)
     torch.save({"step": step, "optimizer": opt.state_dict() if opt is not None else None,
                 "stage": cfg.stage}, ck / "trainer_state.pt")
+    return _prune(out, ck, cfg)
+
+
+def _save_engine(engine, step: int, cfg: TrainConfig, out: Path, mt_src: Path | None) -> None:
+    """Every rank: the engine's checkpoint (collective), then rank 0 writes trainer_state.pt and prunes."""
+    ck = out / f"checkpoint-{step}"
+    engine.save(ck, mt_src)
+    if engine.rank == 0:
+        torch.save({"step": step, "stage": cfg.stage, **engine.trainer_state()}, ck / "trainer_state.pt")
+        _prune(out, ck, cfg)
+
+
+def _prune(out: Path, ck: Path, cfg: TrainConfig) -> Path:
     old = sorted((p for p in out.glob("checkpoint-*") if p != ck and int(p.name.split("-")[1]) > 0),
                  key=lambda p: int(p.name.split("-")[1]))
     for p in old[: max(0, len(old) - (cfg.keep_checkpoints - 1))]:
@@ -114,6 +128,10 @@ def _init_model(cfg: TrainConfig, mt, train_recs, out: Path, mt_src: Path) -> No
             lmm = LargeMotionModel.from_pretrained(resolve_path(cfg.warm_start)).warm_started(m)
         else:
             lmm = LargeMotionModel.create(m, corpus_texts(train_recs, random.Random(cfg.seed)))
+            if m.base_model and cfg.scale.motion_init == "mean":
+                from humanoid_lmm.lmm.vocab_init import init_motion_rows
+
+                init_motion_rows(lmm.model, lmm.vocab, seed=cfg.seed)
     _save(lmm, None, 0, cfg, out, mt_src)
 
 
@@ -121,8 +139,8 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
     """Train (or resume) one stage; returns ``out/final``. ``motion_tokenizer`` overrides the checkpoint."""
     rank, world, local = _dist_info()
     use_cuda = cfg.device == "cuda" or (cfg.device == "auto" and torch.cuda.is_available())
-    if world > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if use_cuda else "gloo")
+    if world > 1 or cfg.scale.strategy != "ddp":
+        init_distributed(use_cuda)
     device = torch.device(f"cuda:{local}" if use_cuda else "cpu")
     if not use_cuda:
         torch.set_num_threads(cfg.threads)
@@ -147,19 +165,16 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
         raise ConfigError(f"data={cfg.data!r}: the train split has no motions with text")
 
     ck = latest_checkpoint(out)
-    lmm = LargeMotionModel.from_pretrained(ck, device=device)
-    lmm.set_motion_tokenizer(motion_tokenizer)
-    model = lmm.model
-    model.train()
     state = torch.load(ck / "trainer_state.pt", map_location="cpu", weights_only=False)
     start = int(state["step"])
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, betas=(0.9, 0.98))
-    if state.get("optimizer") is not None:
-        opt.load_state_dict(state["optimizer"])
-    ddp = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if use_cuda else None) if world > 1 else model
+    lmm = LargeMotionModel.from_pretrained(weights_dir(cfg.scale.strategy, cfg.scale.lora, ck, out / "checkpoint-0"))
+    lmm.set_motion_tokenizer(motion_tokenizer)
+    engine = make_engine(lmm, EngineOptions(cfg.scale, cfg.lr, cfg.weight_decay, cfg.grad_clip, cfg.batch_size,
+                                            device, cfg.amp), ck if start > 0 else None, state)
+    model, ddp, opt = engine.model, engine.module, engine.optimizer
     builder = ExampleBuilder(lmm.tokenizer, lmm.vocab, cfg.stage, cfg.m2t_fraction, cfg.response_only_loss,
                              lmm.config.n_positions, lmm.config.max_prompt_tokens)
-    amp = torch.autocast("cuda", dtype=torch.bfloat16) if (use_cuda and cfg.amp) else nullcontext()
+    amp = engine.autocast()
 
     def run_eval() -> float:
         model.eval()
@@ -192,10 +207,7 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
             g["lr"] = lr
         with amp:
             loss = ddp(**batch).loss
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        opt.step()
+        engine.step(loss)
         tokens += int(batch["attention_mask"].sum()) * world
         done = step + 1
         if cfg.max_minutes is not None:   # every rank uses rank-wide max elapsed time: same lr, same stop
@@ -217,19 +229,19 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
                 bar.set_postfix(**post)
             log.write(json.dumps(rec) + "\n")
             log.flush()
-            if done % cfg.save_every == 0 or done == end:
-                _save(lmm, opt, done, cfg, out, mt_bundle)
+        if done % cfg.save_every == 0 or done == end:
+            _save_engine(engine, done, cfg, out, mt_bundle)
         _barrier(world)
         if done == end:
             if end < cfg.steps and rank == 0:
                 print(f"max_minutes={cfg.max_minutes} spent: stopped at step {end} of {cfg.steps}")
             break
+    engine.export(out / "final", mt_bundle, out / "checkpoint-0")
     if rank == 0:
-        lmm.save_pretrained(out / "final", motion_tokenizer_src=mt_bundle)
         if bar is not None:
             bar.close()
         log.close()
     _barrier(world)
-    if world > 1:
+    if dist.is_initialized():
         dist.destroy_process_group()
     return out / "final"

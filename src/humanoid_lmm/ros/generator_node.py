@@ -1,7 +1,9 @@
 """generator node: accepted command -> Large Motion Model -> SMPL motion on /humanoid/motion.
 
 Parameters: model_dir (default: the built-in model in models/), seed (int, -1 = random), duration_s
-(0 = let the model decide).
+(0 = let the model decide); backend (local | vllm), url, served_model, timeout_s, retries: sample on
+an OpenAI-compatible vLLM server under the same motion grammar (humanoid_lmm.lmm.remote). The
+motion still passes retargeting, validation and the safety filter: robot safety never rests on the server.
 """
 
 from __future__ import annotations
@@ -23,15 +25,27 @@ class GeneratorNode(StageNode):
 
     def __init__(self, **kwargs):
         super().__init__("humanoid_generator", **kwargs)
-        from humanoid_lmm.lmm import MotionGenerator
+        from humanoid_lmm.lmm.remote import BackendConfig, make_generator
 
         self.declare_parameter("model_dir", "")
         self.declare_parameter("seed", 0)
         self.declare_parameter("duration_s", 0.0)
+        defaults = BackendConfig()
+        for name, value in (("backend", defaults.backend), ("url", defaults.url), ("served_model", defaults.model),
+                            ("timeout_s", defaults.timeout_s), ("retries", defaults.retries)):
+            self.declare_parameter(name, value)
+        p = lambda n: self.get_parameter(n).value  # noqa: E731
+        backend = BackendConfig(backend=p("backend"), url=p("url"), model=p("served_model"),
+                                timeout_s=float(p("timeout_s")), retries=int(p("retries")))
         started = time.perf_counter()
-        self.generator = MotionGenerator.from_pretrained(self.get_parameter("model_dir").value or None)
-        self.generator.generate("stand still", duration_s=1.0, seed=0)  # warm-up: first call pays the setup
-        self.get_logger().info(f"motion model loaded and warmed up in {time.perf_counter() - started:.1f} s")
+        self.generator = make_generator(backend, p("model_dir") or None)
+        try:
+            self.generator.generate("stand still", duration_s=1.0, seed=0)  # warm-up: first call pays the setup
+        except HumanoidLMMError as e:  # a remote server may come up later; each command reports its own error
+            if backend.backend == "local":
+                raise
+            self.get_logger().error(f"warm-up on {backend.url} failed: {e}")
+        self.get_logger().info(f"motion model ({backend.backend}) ready in {time.perf_counter() - started:.1f} s")
         self._pub = self.create_publisher(MultiDOFJointTrajectory, topics.MOTION, qos.PLANS)
         self.create_subscription(String, topics.ACCEPTED, self.on_command, qos.COMMANDS)
 
