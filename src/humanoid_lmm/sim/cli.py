@@ -6,6 +6,7 @@ Examples:
   humanoid-lmm validate fast_g1.npz --robot g1 --repair -o fixed_g1.npz
   humanoid-lmm validate --sample too_fast --robot h1 --repair       # built-in test motions
   humanoid-lmm validate wave_g1.npz --skeleton human_joints.npy --video side_by_side.mp4
+  humanoid-lmm validate --sample lean_fall --robot g1 --report report.html   # plots: tracking, torques, CoM, contacts
 
 Exit status: 0 pass, 1 fail (or error).
 """
@@ -36,6 +37,7 @@ def register(subparsers) -> None:
     p.add_argument("--repair", action="store_true", help="try time scaling / amplitude scaling / upper-body mode")
     p.add_argument("-o", "--output", type=Path, help="write the (repaired) trajectory .npz, only if it passes")
     p.add_argument("--json", type=Path, help="write the ValidationReport as JSON")
+    p.add_argument("--report", type=Path, help="write a self-contained HTML report with plots (sim/html_report.py)")
     p.add_argument("--video", type=Path, help="render the simulated execution (.mp4 or .gif)")
     p.add_argument("--sheet", type=Path, help="PNG contact sheet of the simulated execution")
     p.add_argument("--skeleton", type=Path, help=".npy (T, 22, 3) human joint positions drawn beside the robot")
@@ -68,14 +70,19 @@ def run(args) -> int:
     traj = _load(args)
     if args.repair:
         traj, report = validate_and_repair(traj, vc, args.mode)
-        v = run_validation(traj, vc, report.mode) if (args.video or args.sheet) else None
+        v = run_validation(traj, vc, report.mode, log=bool(args.report)) if (args.video or args.sheet or args.report) else None
     else:
-        v = run_validation(traj, vc, args.mode)
+        v = run_validation(traj, vc, args.mode, log=bool(args.report))
         report = v.report
     Console().print(report.rich_table())
     print(report)
     if args.json:
         args.json.write_text(report.to_json())
+    if args.report:
+        from humanoid_lmm.sim.html_report import write_html_report
+
+        write_html_report(args.report, report, v.dynamics.log if v.dynamics else None, str(args.sample or args.trajectory))
+        log.info("wrote %s", args.report)
     if args.output:
         if report.passed:
             traj.save_npz(args.output)

@@ -8,15 +8,17 @@ feed-forward (see tracking.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mujoco
 import numpy as np
 
 from humanoid_lmm.robots import MujocoRobot, RobotTrajectory
 from humanoid_lmm.sim.config import ValidateConfig
+from humanoid_lmm.sim.execution_log import ExecutionLog, LogEvent
 from humanoid_lmm.sim.model import foot_body_ids, set_self_collision
 from humanoid_lmm.sim.report import Failure
+from humanoid_lmm.sim.step_logger import StepLogger
 from humanoid_lmm.sim.tracking import Tracker, inverse_dynamics, stand_gains
 
 __all__ = ["DynamicsResult", "simulate"]
@@ -28,6 +30,7 @@ class DynamicsResult:
     metrics: dict[str, float]
     times: np.ndarray  # (K,) trajectory time of each logged control step [s] (negative during settling)
     qpos: np.ndarray  # (K, nq) simulated MuJoCo state, for rendering
+    log: ExecutionLog | None = field(default=None, repr=False)  # with simulate(..., log=True): reports, preview
 
 
 def _interp(times: np.ndarray, src_t: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -46,8 +49,10 @@ def _feedforward_mask(traj: RobotTrajectory, mj: MujocoRobot) -> np.ndarray:
     return mask
 
 
-def simulate(traj: RobotTrajectory, mj: MujocoRobot, vc: ValidateConfig) -> DynamicsResult:
-    """Track `traj` (the trajectory the robot executes: already mode-adjusted) under physics."""
+def simulate(traj: RobotTrajectory, mj: MujocoRobot, vc: ValidateConfig, log: bool = False) -> DynamicsResult:
+    """Track `traj` (the trajectory the robot executes: already mode-adjusted) under physics.
+
+    log: also fill `DynamicsResult.log`, an `ExecutionLog` (torques, CoM, support polygon, contacts, events)."""
     cfg, dc = mj.config, vc.dynamic
     m, d = mj.model, mj.data
     set_self_collision(mj, dc.self_collision, foot_mesh=dc.foot_contact == "all")
@@ -99,6 +104,7 @@ def simulate(traj: RobotTrajectory, mj: MujocoRobot, vc: ValidateConfig) -> Dyna
     tilt_log = np.zeros(K)
     feet_log = np.zeros((K, 2, 3))
     fall_k = None
+    logger = StepLogger(mj, K) if log else None  # ExecutionLog rows; tau = the torque of the step just taken
     cos_tilt = np.cos(np.radians(dc.fall_tilt_deg))
     for k in range(K):
         # log the state at time t_k (compared with the reference at t_k), then apply the targets for t_k
@@ -108,6 +114,8 @@ def simulate(traj: RobotTrajectory, mj: MujocoRobot, vc: ValidateConfig) -> Dyna
         pelvis_log[k] = d.xpos[pelvis]
         tilt_log[k] = d.xmat[torso].reshape(3, 3)[:, 2] @ z_ref[k]  # cos(torso tilt away from the reference)
         feet_log[k] = d.xpos[feet]
+        if logger is not None:
+            logger.record(times[k], q_ref[k], tracker.torque() if k else np.zeros(cfg.num_joints))  # no step yet at k=0
         if d.xpos[pelvis, 2] < dc.fall_height_ratio * root_ref[k, 2] or tilt_log[k] < cos_tilt:
             fall_k = k
             break
@@ -115,7 +123,13 @@ def simulate(traj: RobotTrajectory, mj: MujocoRobot, vc: ValidateConfig) -> Dyna
     K = k + 1
     times, q_log, qpos_log, sat_log = times[:K], q_log[:K], qpos_log[:K], sat_log[:K]
     pelvis_log, tilt_log, feet_log, q_ref, root_ref = pelvis_log[:K], tilt_log[:K], feet_log[:K], q_ref[:K], root_ref[:K]
-    return DynamicsResult(*_measure(traj, mj, vc, times, q_log, q_ref, sat_log, pelvis_log, root_ref, tilt_log, feet_log, foot_floor_z, fall_k), times, qpos_log)
+    result = DynamicsResult(*_measure(traj, mj, vc, times, q_log, q_ref, sat_log, pelvis_log, root_ref, tilt_log, feet_log, foot_floor_z, fall_k), times, qpos_log)
+    if logger is not None:
+        falls = [LogEvent(f.time_s or 0.0, f.check, f.message, f.joint or "") for f in result.failures if f.check == "fall"]
+        result.log = logger.finish(controller="validation tracker: PD + inverse-dynamics feed-forward",
+                                   mode="upper_body" if traj.upper_body_only else "whole_body",
+                                   assist=vc.balance.describe(), events=falls)
+    return result
 
 
 def _measure(traj, mj, vc, times, q_log, q_ref, sat_log, pelvis_log, root_ref, tilt_log, feet_log, foot_floor_z, fall_k):

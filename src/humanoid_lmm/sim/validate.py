@@ -61,8 +61,10 @@ def run_validation(
     mode: str = "auto",
     robot_config: RobotConfig | None = None,
     dynamic: bool = True,
+    log: bool = False,
 ) -> Validation:
-    """Validate and keep the intermediate results (see `validate`)."""
+    """Validate and keep the intermediate results (see `validate`); `log`: also `Validation.dynamics.log`
+    (an ExecutionLog for reports, videos and the preview)."""
     start = time.perf_counter()
     vc = resolve_config(config)
     cfg = _robot_config(traj, robot_config)
@@ -77,7 +79,7 @@ def run_validation(
     checks = ["joint_position", "joint_velocity", "joint_acceleration", "self_collision", "ground_penetration", "foot_slide"]
     dyn = None
     if dynamic:
-        dyn = simulate(executed, mj, vc)
+        dyn = simulate(executed, mj, vc, log=log)
         failures += dyn.failures
         metrics.update(dyn.metrics)
         checks += ["fall", "tracking_rms", "tracking_peak", "torque_saturation", "foot_slip", "base_drift"]
