@@ -25,6 +25,14 @@ def say(args: argparse.Namespace) -> int:
     return 0
 
 
+def confirm(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.confirmation import send_confirmation
+
+    state = send_confirmation(args.plan_id, reject=args.reject, timeout=args.timeout)
+    print(f"plan {args.plan_id}: {state}")
+    return 0 if state == ("rejected" if args.reject else "confirmed") else 1
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("up", help="start the ROS 2 graph (same nodes/params as launch/bringup.launch.py)")
     p.add_argument("--robot", choices=["g1", "h1"], default="g1")
@@ -41,3 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("text")
     s.add_argument("--timeout", type=float, default=60.0, help="[s] give up waiting for the final stage")
     s.set_defaults(func=say)
+    c = sub.add_parser("confirm", help="confirm (or --reject) a plan held for the operator's go in real mode",
+                       description="Examples:\n  humanoid-lmm confirm 1733140000.000000001\n"
+                                   "  humanoid-lmm confirm 1733140000.000000001 --reject\n"
+                                   "The id is the command id in /humanoid/status and /humanoid/confirmation.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("plan_id", help="command id of the held plan (sec.nanosec)")
+    c.add_argument("--reject", action="store_true", help="reject instead of confirm")
+    c.add_argument("--timeout", type=float, default=10.0, help="[s] wait for the holder's answer")
+    c.set_defaults(func=confirm)
