@@ -10,7 +10,8 @@ def up(args: argparse.Namespace) -> int:
 
     la = LaunchArgs(robot=args.robot, mode="sim" if args.sim else "real", net_interface=args.iface,
                     domain_id=args.domain, model_dir=args.model_dir, upper_body_only=args.upper_body_only,
-                    composed=args.composed)
+                    composed=args.composed, record=args.record or "", preview=args.preview,
+                    preview_port=args.preview_port)
     if la.mode == "real":
         print("humanoid-lmm up: REAL robot mode: commands go to the robot through the safety filter; "
               "keep the e-stop (ros2 topic pub /humanoid/estop std_msgs/Bool '{data: true}') at hand.")
@@ -33,6 +34,16 @@ def confirm(args: argparse.Namespace) -> int:
     return 0 if state == ("rejected" if args.reject else "confirmed") else 1
 
 
+def record(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.recorder import record as run_recorder
+
+    counts = run_recorder(args.output, args.duration)
+    print(f"humanoid-lmm record: {sum(counts.values())} messages -> {args.output}")
+    for topic, n in sorted(counts.items()):
+        print(f"  {n:7d}  {topic}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("up", help="start the ROS 2 graph (same nodes/params as launch/bringup.launch.py)")
     p.add_argument("--robot", choices=["g1", "h1"], default="g1")
@@ -44,11 +55,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--model-dir", default="", help="motion model directory (default: built-in)")
     p.add_argument("--upper-body-only", action="store_true", help="arms + waist only (G1 arm_sdk)")
     p.add_argument("--composed", action="store_true", help="all nodes in one process")
+    p.add_argument("--record", metavar="OUT", help="record the graph's topics to OUT.mcap (or a rosbag2 bag folder)")
+    p.add_argument("--preview", action="store_true", help="serve the 3D plan preview (http://localhost:PORT)")
+    p.add_argument("--preview-port", type=int, default=8080, help="preview web port")
     p.set_defaults(func=up)
     s = sub.add_parser("say", help="publish a text command on /humanoid/command and print the status stream")
     s.add_argument("text")
     s.add_argument("--timeout", type=float, default=60.0, help="[s] give up waiting for the final stage")
     s.set_defaults(func=say)
+    r = sub.add_parser("record", help="record the running graph's topics to MCAP (rosbag2 layout, ROS 2 schemas)",
+                       description="Examples:\n  humanoid-lmm record -o out.mcap              # until Ctrl-C\n"
+                                   "  humanoid-lmm record -o bags/run1 --duration 30   # rosbag2 bag folder\n"
+                                   "  humanoid-lmm replay out.mcap                 # into the 3D preview",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("-o", "--output", default="out.mcap", help="an .mcap file, or a folder for a rosbag2 bag")
+    r.add_argument("--duration", type=float, default=0.0, help="[s] stop after this long (0 = until Ctrl-C)")
+    r.set_defaults(func=record)
     c = sub.add_parser("confirm", help="confirm (or --reject) a plan held for the operator's go in real mode",
                        description="Examples:\n  humanoid-lmm confirm 1733140000.000000001\n"
                                    "  humanoid-lmm confirm 1733140000.000000001 --reject\n"
