@@ -120,7 +120,8 @@ class PreviewServer:
     def _clear(self) -> None:
         for handles in self._handles.values():
             for h in handles:
-                h.remove()
+                if "/mesh" not in h.name:  # removing a body frame removes its mesh too
+                    h.remove()
         self._handles, self._tracks = {}, {}
 
     def _add_robot(self, column: str, qpos: np.ndarray, rate: float, start: float, mj, meshes) -> None:
