@@ -36,7 +36,8 @@ def serve(plan, host: str, port: int, screenshot: Path | None = None, on_confirm
             from humanoid_lmm.preview.snapshot import snapshot
 
             server.set_time(min(plan.duration_s, 0.5 * plan.duration_s + 0.5))
-            _, counts = snapshot(server.url, screenshot)
+            shown = {"human": plan.motion, "plan": plan.trajectory, "execution": plan.execution}
+            _, counts = snapshot(server.url, screenshot, columns=[c for c, v in shown.items() if v is not None])
             print(f"wrote {screenshot} (pixels per column: {counts})")
             return 0
         print(f"preview of plan {plan.plan_id} ({plan.verdict or 'not validated'}): open {server.url}  (Ctrl-C ends)")

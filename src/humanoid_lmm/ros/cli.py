@@ -44,6 +44,21 @@ def record(args: argparse.Namespace) -> int:
     return 0
 
 
+def replay(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.replay import run
+
+    return run(args)
+
+
+REPLAY_EXAMPLES = """Examples:
+  humanoid-lmm replay out.mcap                     # the last plan; serves http://127.0.0.1:8080
+  humanoid-lmm replay bags/run1 --list             # the plans in a bag folder
+  humanoid-lmm replay out.mcap --command 1733140000.000000001 --screenshot replay.png
+
+Shows per command: the human motion, the retargeted plan, the verdict and mode, and the robot's measured
+joint states against the targets sent while it executed (src/humanoid_lmm/ros/replay.py)."""
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("up", help="start the ROS 2 graph (same nodes/params as launch/bringup.launch.py)")
     p.add_argument("--robot", choices=["g1", "h1"], default="g1")
@@ -71,6 +86,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("-o", "--output", default="out.mcap", help="an .mcap file, or a folder for a rosbag2 bag")
     r.add_argument("--duration", type=float, default=0.0, help="[s] stop after this long (0 = until Ctrl-C)")
     r.set_defaults(func=record)
+    rp = sub.add_parser("replay", help="replay a recording (humanoid-lmm record / up --record) in the 3D preview",
+                        description=REPLAY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    rp.add_argument("recording", help=".mcap file or rosbag2 bag folder")
+    rp.add_argument("--command", help="command id to show (default: the last one)")
+    rp.add_argument("--list", action="store_true", help="list the recorded plans and exit")
+    rp.add_argument("--host", default="127.0.0.1")
+    rp.add_argument("--port", type=int, default=8080)
+    rp.add_argument("--screenshot", help="save a headless-Chromium screenshot and exit")
+    rp.set_defaults(func=replay)
     c = sub.add_parser("confirm", help="confirm (or --reject) a plan held for the operator's go in real mode",
                        description="Examples:\n  humanoid-lmm confirm 1733140000.000000001\n"
                                    "  humanoid-lmm confirm 1733140000.000000001 --reject\n"
