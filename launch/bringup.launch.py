@@ -1,8 +1,8 @@
-"""ros2 launch humanoid_lmm bringup.launch.py robot:=g1 mode:=sim|real net_interface:=lo domain_id:=1
+"""ros2 launch humanoid_lmm bringup.launch.py robot:=g1 mode:=sim|real net_interface:=lo domain_id:=1 [preview:=true]
 
 The humanoid_lmm graph: command -> generator -> retargeter -> validator -> streamer (same nodes and
 parameter file as `humanoid-lmm up`; src/humanoid_lmm/ros/graph.py). In mode:=sim a MuJoCo robot on the
-Unitree DDS topics is started too.
+Unitree DDS topics is started too; preview:=true adds the optional 3D preview node (off by default).
 """
 
 import os
@@ -25,9 +25,9 @@ def generate_launch_description():
     domain_id = LaunchConfiguration("domain_id")
     overrides = {"robot": robot, "use_sim_time": LaunchConfiguration("use_sim_time")}
 
-    def node(executable, name, extra=None):
+    def node(executable, name, extra=None, condition=None):
         return Node(package=PACKAGE, executable=executable, name=name, output="screen",
-                    parameters=[params, {**overrides, **(extra or {})}])
+                    parameters=[params, {**overrides, **(extra or {})}], condition=condition)
 
     return LaunchDescription([
         DeclareLaunchArgument("robot", default_value="g1", choices=["g1", "h1"]),
@@ -37,12 +37,14 @@ def generate_launch_description():
         DeclareLaunchArgument("model_dir", default_value=""),
         DeclareLaunchArgument("upper_body_only", default_value="false"),
         DeclareLaunchArgument("use_sim_time", default_value="false"),
+        DeclareLaunchArgument("preview", default_value="false", choices=["true", "false"]),
         node("humanoid_command", "humanoid_command"),
         node("humanoid_generator", "humanoid_generator", {"model_dir": LaunchConfiguration("model_dir")}),
         node("humanoid_retargeter", "humanoid_retargeter"),
         node("humanoid_validator", "humanoid_validator", {"upper_body_only": LaunchConfiguration("upper_body_only")}),
         node("humanoid_streamer", "humanoid_streamer",
              {"mode": mode, "net_interface": net_interface, "domain_id": domain_id}),
+        node("humanoid_preview", "humanoid_preview", condition=IfCondition(LaunchConfiguration("preview"))),
         ExecuteProcess(
             cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface],
             output="screen",
