@@ -28,6 +28,7 @@ STAGE_CLIS = [
     "humanoid_lmm.lmm.cli",
     "humanoid_lmm.retarget.cli",
     "humanoid_lmm.sim.cli",
+    "humanoid_lmm.sim.batch",
     "humanoid_lmm.preview.cli",
     "humanoid_lmm.control.cli",
     "humanoid_lmm.speech.cli",
