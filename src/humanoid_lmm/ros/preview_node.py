@@ -124,6 +124,7 @@ class PreviewNode(Node):
     def _simulate(self, pid: str, msg: JointTrajectory) -> None:
         from humanoid_lmm.robots import load_robot_config
         from humanoid_lmm.sim import run_validation
+        from humanoid_lmm.sim.artifacts import execution_trajectory
 
         cfg = load_robot_config(self.robot)
         try:
@@ -131,7 +132,7 @@ class PreviewNode(Node):
             # the validator publishes waist + arms only in upper-body mode, every joint in whole-body mode
             mode = "upper_body" if tuple(validated.joint_names) != cfg.joint_names else "whole_body"
             plan = self._plans.get(pid)
-            traj = _full_trajectory(validated, cfg, plan.trajectory if plan is not None else None)
+            traj = execution_trajectory(validated, cfg, plan.trajectory if plan is not None else None)
             v = run_validation(traj, mode=mode, log=True)
         except HumanoidLMMError as e:
             self.get_logger().warning(f"[{pid}] preview: simulation failed: {e}")
@@ -141,26 +142,6 @@ class PreviewNode(Node):
     def destroy_node(self):
         self.server.close()
         return super().destroy_node()
-
-
-def _full_trajectory(validated, cfg, retargeted):
-    """The validated plan as the robot executes it: every joint in motor order (missing ones at the default
-    pose) and the floating base + foot contacts, which the validated topic does not carry, from the
-    retargeted plan on the same normalised time (a time-scaling repair stretches the plan uniformly)."""
-    import numpy as np
-
-    T = validated.n_frames
-    q = np.tile(cfg.default_q, (T, 1))
-    for i, name in enumerate(validated.joint_names):
-        q[:, cfg.joint_index(name)] = validated.q[:, i]
-    out = validated.replace(joint_names=cfg.joint_names, q=q, upper_body_only=tuple(validated.joint_names) != cfg.joint_names)
-    if retargeted is None:
-        return out
-    u = np.linspace(0.0, 1.0, T)
-    src = np.linspace(0.0, 1.0, retargeted.n_frames)
-    nearest = np.clip(np.rint(u * (retargeted.n_frames - 1)).astype(int), 0, retargeted.n_frames - 1)
-    root = np.stack([np.interp(u, src, retargeted.root_pos[:, k]) for k in range(3)], axis=1)
-    return out.replace(root_pos=root, root_quat=retargeted.root_quat[nearest], contacts=retargeted.contacts[nearest])
 
 
 def main(args=None) -> None:
