@@ -134,3 +134,44 @@ def test_up_record_adds_the_recorder_process():
         for arg in argv:
             if "humanoid_lmm_launch_" in arg:
                 Path(arg).unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_recorder_process_finishes_its_file_when_the_launcher_stops_it(ros, tmp_path, sig):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from mcap.reader import make_reader
+    from rclpy.node import Node
+    from std_msgs.msg import String
+
+    from humanoid_lmm.ros import qos, topics
+
+    out = tmp_path / "up.mcap"
+    env = {**os.environ, "ROS_DOMAIN_ID": str(os.getpid() % 100 + 100)}  # the `ros` fixture's domain
+    proc = subprocess.Popen([sys.executable, "-m", "humanoid_lmm.ros.recorder", "--output", str(out)], env=env,
+                            start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    node = ros.add(Node(f"recorder_proc_pub_{sig.lower()}", context=ros.context))
+    pub = node.create_publisher(String, topics.STATUS, qos.STATUS)
+    try:
+        deadline = time.monotonic() + 60
+        while pub.get_subscription_count() == 0:
+            assert proc.poll() is None and time.monotonic() < deadline, "recorder process did not subscribe"
+            time.sleep(0.1)
+        time.sleep(0.5)
+        for k in range(5):
+            pub.publish(String(data=json.dumps({"id": "1.0", "stage": "command", "k": k})))
+            time.sleep(0.05)
+        time.sleep(1.0)
+        os.killpg(proc.pid, getattr(signal, sig))
+        output, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, output
+    with open(out, "rb") as f:
+        summary = make_reader(f).get_summary()  # a finished file: summary + footer present
+    counts = {summary.channels[c].topic: n for c, n in summary.statistics.channel_message_counts.items()}
+    assert counts[topics.STATUS] == 5
