@@ -66,8 +66,8 @@ class PreviewServer:
         s.set_up_direction("+z")
         s.add_grid("/ground", width=6.0, height=6.0, cell_size=0.5, position=(0.0, 0.0, 0.0))
         # looking along -x at the three columns, aimed right of centre: the GUI panel covers the right side
-        self.server.initial_camera.position = (3.8, 0.55, 1.5)
-        self.server.initial_camera.look_at = (0.0, 0.55, 0.75)
+        self.server.initial_camera.position = (3.1, 0.5, 1.35)
+        self.server.initial_camera.look_at = (0.0, 0.5, 0.7)
         self._build_gui()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._play_loop, daemon=True)
@@ -136,10 +136,11 @@ class PreviewServer:
         poses[:, :, 1] += dy
         self._handles[column] = handles
         self._tracks[column] = _Track(poses, rate, start)
-        label = {"plan": "retargeted plan", "execution": "simulated execution"}[column]
-        self._handles[column].append(s.add_label(f"/{column}_label", label, position=(0.0, dy, 1.55)))
+        label = {"plan": "plan", "execution": "executed"}[column]
+        self._handles[column].append(s.add_label(f"/{column}_label", label, position=(0.0, dy, 1.45)))
 
-    def _add_human(self, motion, dy: float) -> None:
+    def _add_human(self, motion, dy: float, duration_s: float | None = None) -> None:
+        """The skeleton on the plan's clock: a repair that slowed the plan down slows the human track too."""
         joints = np.asarray(motion.positions(), float).copy()
         joints[..., 1] += dy
         joints[..., 2] -= min(0.0, float(joints[..., 2].min()))  # never below the floor
@@ -148,8 +149,9 @@ class PreviewServer:
         colours = np.tile(np.array(COLOURS["human"], np.uint8), (len(bones), 2, 1))
         s = self.server.scene
         handle = s.add_line_segments("/human/skeleton", segments[0], colours, thickness=0.035, thickness_units="world")
-        self._handles["human"] = [handle, s.add_label("/human_label", "human motion", position=(0.0, dy, 1.55))]
-        self._tracks["human"] = _Track(segments, motion.fps)
+        self._handles["human"] = [handle, s.add_label("/human_label", "human", position=(0.0, dy, 1.45))]
+        rate = motion.fps * (motion.duration_s / duration_s if duration_s else 1.0)
+        self._tracks["human"] = _Track(segments, rate)
 
     def show(self, plan: PreviewPlan) -> None:
         """Replace the scene with `plan` and restart its timeline at 0 (playing)."""
@@ -163,7 +165,8 @@ class PreviewServer:
             self._clear()
             self.plan = plan
             if plan.motion is not None:
-                self._add_human(plan.motion, COLUMN_Y["human"])
+                self._add_human(plan.motion, COLUMN_Y["human"],
+                                plan.trajectory.duration_s if plan.trajectory is not None else None)
             if plan.trajectory is not None:
                 self._add_robot("plan", trajectory_qpos(plan.trajectory, mj), plan.trajectory.fps, 0.0, mj, meshes)
             log = plan.execution

@@ -56,7 +56,8 @@ def render_execution_video(
     include_settling: bool = False,
 ) -> Path:
     """Render the simulated execution in `log` to `.mp4` / `.gif` at `width` x `height` (>= 640x480 for the
-    demo) and `fps`; `motion` (a `Motion`) adds the human skeleton beside the robot. Returns the path."""
+    demo) and `fps`; `motion` (a `Motion`) adds the human skeleton beside the robot, stretched to the
+    execution's length (a repair may have slowed the plan down). Returns the path."""
     from humanoid_lmm.robots import build_mujoco_model, load_robot_config
     from humanoid_lmm.sim.render import render_frames, save_video
 
@@ -68,7 +69,8 @@ def render_execution_video(
     skeleton = None
     if motion is not None:
         joints = np.asarray(motion.positions())
-        skeleton = joints[np.clip(np.rint(np.clip(t, 0.0, None) * motion.fps).astype(int), 0, len(joints) - 1)]
+        stretch = motion.duration_s / max(float(log.times[-1]), 1e-6)  # a slowed-down (repaired) plan: same pace
+        skeleton = joints[np.clip(np.rint(np.clip(t, 0.0, None) * stretch * motion.fps).astype(int), 0, len(joints) - 1)]
     frames = render_frames(mj, qpos[pick], width, height, skeleton=skeleton)
     head = f"{title}  " if title else ""
     label = f"simulated execution: {log.robot}, {log.mode}" + (f", verdict {verdict.upper()}" if verdict else "")
