@@ -175,3 +175,26 @@ def test_recorder_process_finishes_its_file_when_the_launcher_stops_it(ros, tmp_
         summary = make_reader(f).get_summary()  # a finished file: summary + footer present
     counts = {summary.channels[c].topic: n for c, n in summary.statistics.channel_message_counts.items()}
     assert counts[topics.STATUS] == 5
+
+
+def test_a_recorder_alone_does_not_make_the_graph_look_ready(ros, tmp_path, monkeypatch):
+    """The recorder subscribes every stage input; `humanoid-lmm say` must still wait for the stages."""
+    import os
+
+    import rclpy
+
+    from humanoid_lmm.ros.client import send_command
+    from humanoid_lmm.ros.recorder import RecorderNode
+
+    recorder = ros.add(RecorderNode(tmp_path / "alone.mcap", context=ros.context))
+    monkeypatch.setenv("ROS_DOMAIN_ID", str(os.getpid() % 100 + 100))  # the `ros` fixture's domain
+    try:
+        with pytest.raises(TimeoutError, match="no node subscribes"):
+            next(send_command("wave your right hand", timeout=1.0, discovery_timeout=3.0))
+    finally:
+        if rclpy.ok():
+            rclpy.shutdown()
+        ros.executor.remove_node(recorder)
+        ros.nodes.remove(recorder)
+        recorder.destroy_node()
+    assert recorder.bag.counts["/humanoid/command"] == 0  # nothing was published into the void
