@@ -61,6 +61,7 @@ def test_preview_node_assembles_the_plan_and_publishes_confirmations(ros):
     _wait(lambda: ID in node._plans and node._plans[ID].execution is not None and node._plans[ID].verdict)
     plan = node._plans[ID]
     assert plan.text == "wave your right hand" and plan.motion.n_frames == 40 and plan.trajectory.n_frames == traj.n_frames
+    assert plan.trajectory.upper_body_only  # replaced by the validated plan as executed
     assert (plan.verdict, plan.mode) == ("pass", "upper_body")
     log = plan.execution
     assert log.mode == "upper_body" and log.times[-1] == pytest.approx(traj.duration_s, abs=0.05)

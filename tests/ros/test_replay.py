@@ -38,6 +38,7 @@ def _write_recording(path):
         put(topics.ACCEPTED, String(data=json.dumps({"id": ID, "text": "wave your right hand"})), 0.0)
         put(topics.MOTION, motion_to_msg(motion, stamp=id_stamp(ID)), 0.1)
         put(topics.RETARGETED, trajectory_to_msg(traj, stamp=id_stamp(ID)), 0.2)
+        put(topics.VALIDATED, trajectory_to_msg(traj, stamp=id_stamp(ID), with_base=False), 0.25)  # no base
         put(topics.STATUS, status(stage="validate", robot="g1", verdict="pass", mode="upper_body", repairs=["x"]), 0.3)
         put(topics.STATUS, status(stage="stream", done=False), 1.0)
         for k in range(50):  # 1 s at 50 Hz of "measured" joint states lagging the targets
@@ -56,6 +57,7 @@ def test_recording_replays_as_a_preview_plan(tmp_path):
     assert plan.plan_id == ID and plan.text == "wave your right hand" and plan.robot == "g1"
     assert (plan.verdict, plan.mode) == ("pass", "upper_body") and "repair: x" in plan.notes
     assert np.allclose(plan.motion.root_pos, motion.root_pos, atol=1e-9)
+    # the validated plan (joints only on its topic) with the base of the retargeted plan
     assert np.allclose(plan.trajectory.q, traj.q) and np.allclose(plan.trajectory.root_pos, traj.root_pos)
     log = plan.execution
     assert log is not None and 45 <= log.n_steps <= 50 and 0.0 < log.times[0] < 0.05 and log.times[-1] < 1.0

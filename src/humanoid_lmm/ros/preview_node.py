@@ -2,7 +2,8 @@
 
 Subscribes /humanoid/accepted_command, /humanoid/motion, /humanoid/retargeted_trajectory,
 /humanoid/validated_trajectory, /humanoid/status and /humanoid/confirmation; per command id it shows the
-human motion, the retargeted plan, the verdict and mode, and the simulated execution: the validated
+human motion, the plan (retargeted, then replaced by the validated, possibly repaired plan as the robot
+will execute it), the verdict and mode, and the simulated execution: the validated
 trajectory re-run through `sim.run_validation(..., log=True)` in the validator's mode (deterministic
 physics, so the same run the validator judged). The page's Confirm / Reject buttons publish the plan id on
 /humanoid/confirm / /humanoid/reject, what `humanoid-lmm confirm ID` does.
@@ -137,7 +138,7 @@ class PreviewNode(Node):
         except HumanoidLMMError as e:
             self.get_logger().warning(f"[{pid}] preview: simulation failed: {e}")
             return
-        self._update(pid, execution=v.dynamics.log, mode=v.report.mode)
+        self._update(pid, trajectory=traj, execution=v.dynamics.log, mode=v.report.mode)  # the plan as executed
 
     def destroy_node(self):
         self.server.close()

@@ -1,7 +1,8 @@
 """`humanoid-lmm replay out.mcap` (registered in ros/cli.py): a recording of the graph, plan by plan, into the 3D preview.
 
 From the recorded topics, per command id (the header stamp every stage copies): the text (accepted
-command), the human motion (/humanoid/motion), the retargeted plan (/humanoid/retargeted_trajectory), the
+command), the human motion (/humanoid/motion), the plan the streamer was sent (/humanoid/validated_trajectory,
+completed with the base of /humanoid/retargeted_trajectory; the retargeted plan if nothing passed), the
 verdict and mode (/humanoid/status, stage "validate"), and what the robot did: the measured joint states
 (/humanoid/joint_states, the simulated robot's rt/lowstate via the streamer) against the targets sent
 (/humanoid/joint_targets) between the streamer's start and done statuses, as an `ExecutionLog`. The base
@@ -73,8 +74,9 @@ def plans_from_recording(path: str | Path) -> list[PreviewPlan]:
     """Every plan of a recording (a .mcap file or bag folder), in the order the commands were accepted."""
     from humanoid_lmm.ros.base import stamp_id
     from humanoid_lmm.ros.convert import msg_to_motion, msg_to_trajectory
+    from humanoid_lmm.sim.artifacts import execution_trajectory
 
-    texts, motions, retargeted, validate, stream = {}, {}, {}, {}, defaultdict(list)
+    texts, motions, retargeted, validated, validate, stream = {}, {}, {}, {}, {}, defaultdict(list)
     states, targets, estops, order = [], [], [], []
     for topic, msg, t in read_messages(path):
         if topic == topics.ACCEPTED:
@@ -85,6 +87,8 @@ def plans_from_recording(path: str | Path) -> list[PreviewPlan]:
             motions[stamp_id(msg.header.stamp)] = msg
         elif topic == topics.RETARGETED:
             retargeted[stamp_id(msg.header.stamp)] = msg
+        elif topic == topics.VALIDATED:
+            validated[stamp_id(msg.header.stamp)] = msg
         elif topic == topics.STATUS:
             s = json.loads(msg.data)
             if s.get("stage") == "validate":
@@ -105,6 +109,8 @@ def plans_from_recording(path: str | Path) -> list[PreviewPlan]:
         v = validate.get(pid, {})
         motion = msg_to_motion(motions[pid], texts.get(pid, "")) if pid in motions else None
         traj = msg_to_trajectory(traj_msg, robot) if traj_msg is not None else None
+        if pid in validated:  # the plan the robot was sent (repaired, completed like the streamer does)
+            traj = execution_trajectory(msg_to_trajectory(validated[pid], robot), load_robot_config(robot), traj)
         execution = None
         if stream.get(pid):
             start = stream[pid][0][0]
