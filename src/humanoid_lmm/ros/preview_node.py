@@ -20,14 +20,13 @@ import json
 import threading
 from dataclasses import replace
 
+from rclpy.node import Node
 from std_msgs.msg import String
 from trajectory_msgs.msg import JointTrajectory, MultiDOFJointTrajectory
 
 from humanoid_lmm.errors import HumanoidLMMError
 from humanoid_lmm.preview.plan import PreviewPlan
 from humanoid_lmm.ros import qos, topics
-from rclpy.node import Node
-
 from humanoid_lmm.ros.base import run_nodes, stamp_id
 from humanoid_lmm.ros.convert import msg_to_motion, msg_to_trajectory
 
@@ -45,6 +44,7 @@ class PreviewNode(Node):
         self._plans: dict[str, PreviewPlan] = {}
         self._texts: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._sim_lock = threading.Lock()  # sim's validation robot is shared per process: one run at a time
         self._confirm_pub = self.create_publisher(String, topics.CONFIRM, qos.COMMANDS)
         self._reject_pub = self.create_publisher(String, topics.REJECT, qos.COMMANDS)
         self.server = PreviewServer(host=self.get_parameter("host").value, port=int(self.get_parameter("port").value),
@@ -134,7 +134,8 @@ class PreviewNode(Node):
             mode = "upper_body" if tuple(validated.joint_names) != cfg.joint_names else "whole_body"
             plan = self._plans.get(pid)
             traj = execution_trajectory(validated, cfg, plan.trajectory if plan is not None else None)
-            v = run_validation(traj, mode=mode, log=True)
+            with self._sim_lock:
+                v = run_validation(traj, mode=mode, log=True)
         except HumanoidLMMError as e:
             self.get_logger().warning(f"[{pid}] preview: simulation failed: {e}")
             return
