@@ -6,17 +6,17 @@ import shutil
 import numpy as np
 import pytest
 
-from humanoid_lmm.sim import run_validation
+from humanoid_lmm.sim.logged_validation import validate_with_log
 from humanoid_lmm.sim.html_report import PLOT_IDS, render_html_report, write_html_report
 
 
 @pytest.fixture(scope="module")
 def fallen(g1, sample):
-    return run_validation(sample("lean_fall", g1), log=True)
+    return validate_with_log(sample("lean_fall", g1))
 
 
 def test_report_has_every_plot_and_the_reasons(fallen):
-    page = render_html_report(fallen.report, fallen.dynamics.log, title="lean & fall")
+    page = render_html_report(fallen.report, fallen.log, title="lean & fall")
     for plot_id in PLOT_IDS:
         assert f'id="plot-{plot_id}"' in page, plot_id
     assert len(re.findall(r'src="data:image/png;base64,', page)) == len(PLOT_IDS)
@@ -46,7 +46,7 @@ def test_validate_cli_writes_the_report(tmp_path):
 def test_report_renders_in_headless_chromium_with_non_blank_plots(fallen, tmp_path):
     from humanoid_lmm.preview.browser import HeadlessChromium
 
-    path = write_html_report(tmp_path / "report.html", fallen.report, fallen.dynamics.log, title="lean_fall")
+    path = write_html_report(tmp_path / "report.html", fallen.report, fallen.log, title="lean_fall")
     with HeadlessChromium(width=1100, height=900) as browser:
         page = browser.open(path.as_uri())
         n = page.wait_for("document.readyState === 'complete' && [...document.querySelectorAll('figure.plot img')]"

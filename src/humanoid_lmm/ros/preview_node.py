@@ -4,7 +4,7 @@ Subscribes /humanoid/accepted_command, /humanoid/motion, /humanoid/retargeted_tr
 /humanoid/validated_trajectory, /humanoid/status and /humanoid/confirmation; per command id it shows the
 human motion, the plan (retargeted, then replaced by the validated, possibly repaired plan as the robot
 will execute it), the verdict and mode, and the simulated execution: the validated
-trajectory re-run through `sim.run_validation(..., log=True)` in the validator's mode (deterministic
+trajectory re-run through `sim.logged_validation.validate_with_log` in the validator's mode (deterministic
 physics, so the same run the validator judged). The page's Confirm / Reject buttons publish the plan id on
 /humanoid/confirm / /humanoid/reject, what `humanoid-lmm confirm ID` does.
 
@@ -124,7 +124,7 @@ class PreviewNode(Node):
 
     def _simulate(self, pid: str, msg: JointTrajectory) -> None:
         from humanoid_lmm.robots import load_robot_config
-        from humanoid_lmm.sim import run_validation
+        from humanoid_lmm.sim.logged_validation import validate_with_log
         from humanoid_lmm.sim.artifacts import execution_trajectory
 
         cfg = load_robot_config(self.robot)
@@ -135,11 +135,11 @@ class PreviewNode(Node):
             plan = self._plans.get(pid)
             traj = execution_trajectory(validated, cfg, plan.trajectory if plan is not None else None)
             with self._sim_lock:
-                v = run_validation(traj, mode=mode, log=True)
+                lv = validate_with_log(traj, mode=mode)
         except HumanoidLMMError as e:
             self.get_logger().warning(f"[{pid}] preview: simulation failed: {e}")
             return
-        self._update(pid, trajectory=traj, execution=v.dynamics.log, mode=v.report.mode)  # the plan as executed
+        self._update(pid, trajectory=traj, execution=lv.log, mode=lv.report.mode)  # the plan as executed
 
     def destroy_node(self):
         self.server.close()

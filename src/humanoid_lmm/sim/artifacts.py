@@ -6,7 +6,7 @@
 
 `validated` is the plan as the validator published it (possibly repaired; in upper-body mode only the
 waist and arm joints, without the floating base); `execution_trajectory` completes it the way the robot
-executes it, and the physics run is `sim.run_validation(..., log=True)` in that mode.
+executes it, and the physics run is `sim.logged_validation.validate_with_log` in that mode.
 """
 
 from __future__ import annotations
@@ -45,13 +45,13 @@ def write_execution_artifacts(validated: RobotTrajectory, out_dir: str | Path, m
     `<out_dir>/execution.mp4` (>= 640x480, human skeleton beside the robot when `motion` is given)."""
     from humanoid_lmm.sim.execution_video import render_execution_video
     from humanoid_lmm.sim.html_report import write_html_report
-    from humanoid_lmm.sim.validate import run_validation
+    from humanoid_lmm.sim.logged_validation import validate_with_log
 
     cfg = load_robot_config(validated.robot)
     traj = execution_trajectory(validated, cfg, retargeted)
-    v = run_validation(traj, mode="upper_body" if traj.upper_body_only else "whole_body", log=True)
+    lv = validate_with_log(traj, mode="upper_body" if traj.upper_body_only else "whole_body")
     out_dir = Path(out_dir)
-    report = write_html_report(out_dir / report_name, v.report, v.dynamics.log, title=title)
-    video = render_execution_video(v.dynamics.log, out_dir / video_name, motion=motion, width=width, height=height,
-                                   fps=fps, verdict=v.report.verdict, title=title)
+    report = write_html_report(out_dir / report_name, lv.report, lv.log, title=title)
+    video = render_execution_video(lv.log, out_dir / video_name, motion=motion, width=width, height=height,
+                                   fps=fps, verdict=lv.report.verdict, title=title)
     return video, report

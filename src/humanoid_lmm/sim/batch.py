@@ -40,26 +40,21 @@ def _items(paths, samples: bool, robot: str):
 def validate_batch(items, mode: str = "auto", repair: bool = False, report_dir: Path | None = None,
                    progress: bool = True, config=None) -> list[dict]:
     """Validate each (name, loader); one summary row per trajectory (name, verdict, mode, failed checks)."""
-    from humanoid_lmm.sim.repair import validate_and_repair
-    from humanoid_lmm.sim.validate import resolve_config, run_validation
+    from humanoid_lmm.sim.logged_validation import validate_with_log
+    from humanoid_lmm.sim.validate import resolve_config
 
     vc = resolve_config(config)
     rows = []
     for name, load in progress_bar(items, desc="validate", unit="traj", enabled=progress):
-        traj = load()
-        if repair:
-            traj, report = validate_and_repair(traj, vc, mode)
-            v = run_validation(traj, vc, report.mode, log=report_dir is not None) if report_dir else None
-        else:
-            v = run_validation(traj, vc, mode, log=report_dir is not None)
-            report = v.report
+        lv = validate_with_log(load(), mode, repair, vc)
+        report = lv.report
         row = {"name": name, "robot": report.robot, "verdict": report.verdict, "mode": report.mode,
                "seconds": round(report.duration_s, 2), "failed_checks": report.failed_checks(), "repairs": report.repairs}
         if report_dir is not None:
             from humanoid_lmm.sim.html_report import write_html_report
 
             stem = Path(name).stem
-            row["report"] = str(write_html_report(report_dir / f"{stem}.html", report, v.dynamics.log, title=name))
+            row["report"] = str(write_html_report(report_dir / f"{stem}.html", report, lv.log, title=name))
             (report_dir / f"{stem}.json").write_text(report.to_json())
         log.info("%s: %s (%s) %s", name, report.verdict, report.mode, ", ".join(row["failed_checks"]))
         rows.append(row)

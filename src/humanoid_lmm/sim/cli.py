@@ -70,9 +70,9 @@ def run(args) -> int:
     traj = _load(args)
     if args.repair:
         traj, report = validate_and_repair(traj, vc, args.mode)
-        v = run_validation(traj, vc, report.mode, log=bool(args.report)) if (args.video or args.sheet or args.report) else None
+        v = run_validation(traj, vc, report.mode) if (args.video or args.sheet) else None
     else:
-        v = run_validation(traj, vc, args.mode, log=bool(args.report))
+        v = run_validation(traj, vc, args.mode)
         report = v.report
     Console().print(report.rich_table())
     print(report)
@@ -80,8 +80,10 @@ def run(args) -> int:
         args.json.write_text(report.to_json())
     if args.report:
         from humanoid_lmm.sim.html_report import write_html_report
+        from humanoid_lmm.sim.logged_validation import validate_with_log
 
-        write_html_report(args.report, report, v.dynamics.log if v.dynamics else None, str(args.sample or args.trajectory))
+        exec_log = validate_with_log(traj, report.mode, config=vc).log  # the plan as validated (repaired if asked)
+        write_html_report(args.report, report, exec_log, str(args.sample or args.trajectory))
         log.info("wrote %s", args.report)
     if args.output:
         if report.passed:
