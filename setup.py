@@ -51,6 +51,8 @@ setup(
             "humanoid_retargeter = humanoid_lmm.ros.retarget_node:main",
             "humanoid_validator = humanoid_lmm.ros.validator_node:main",
             "humanoid_streamer = humanoid_lmm.ros.streamer_node:main",
+            "humanoid_preview = humanoid_lmm.ros.preview_node:main",  # optional (graph.OPTIONAL_NODES)
+            "humanoid_recorder = humanoid_lmm.ros.recorder:main",
         ],
     },
 )

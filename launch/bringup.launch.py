@@ -1,10 +1,10 @@
-"""ros2 launch humanoid_lmm bringup.launch.py robot:=g1 mode:=sim|real net_interface:=lo domain_id:=1
+"""ros2 launch humanoid_lmm bringup.launch.py robot:=g1 mode:=sim|real net_interface:=lo domain_id:=1 [preview:=true]
 
 The humanoid_lmm graph: command -> generator -> retargeter -> validator -> streamer (same nodes and
 parameter file as `humanoid-lmm up`; src/humanoid_lmm/ros/graph.py). In mode:=sim a MuJoCo robot on the
 Unitree DDS topics is started too (free-standing; use `humanoid-lmm up` for H1, whose simulation needs the gantry).
 transport:= lowcmd (the stack's balancing policy) | arm_sdk (G1 built-in controller); real + lowcmd needs
-allow_lowcmd_policy:=true.
+allow_lowcmd_policy:=true. preview:=true adds the optional 3D preview node (off by default).
 """
 
 import os
@@ -30,9 +30,9 @@ def generate_launch_description():
                                   "' == 'real' else 'lowcmd')"])
     overrides = {"robot": robot, "use_sim_time": LaunchConfiguration("use_sim_time")}
 
-    def node(executable, name, extra=None):
+    def node(executable, name, extra=None, condition=None):
         return Node(package=PACKAGE, executable=executable, name=name, output="screen",
-                    parameters=[params, {**overrides, **(extra or {})}])
+                    parameters=[params, {**overrides, **(extra or {})}], condition=condition)
 
     return LaunchDescription([
         DeclareLaunchArgument("robot", default_value="g1", choices=["g1", "h1"]),
@@ -44,6 +44,7 @@ def generate_launch_description():
         DeclareLaunchArgument("transport", default_value="", choices=["", "lowcmd", "arm_sdk"]),
         DeclareLaunchArgument("allow_lowcmd_policy", default_value="false"),
         DeclareLaunchArgument("use_sim_time", default_value="false"),
+        DeclareLaunchArgument("preview", default_value="false", choices=["true", "false"]),
         node("humanoid_command", "humanoid_command"),
         node("humanoid_generator", "humanoid_generator", {"model_dir": LaunchConfiguration("model_dir")}),
         node("humanoid_retargeter", "humanoid_retargeter", {"upper_body_only": LaunchConfiguration("upper_body_only")}),
@@ -51,6 +52,7 @@ def generate_launch_description():
         node("humanoid_streamer", "humanoid_streamer",
              {"mode": mode, "net_interface": net_interface, "domain_id": domain_id, "transport": transport,
               "allow_lowcmd_policy": LaunchConfiguration("allow_lowcmd_policy")}),
+        node("humanoid_preview", "humanoid_preview", condition=IfCondition(LaunchConfiguration("preview"))),
         ExecuteProcess(
             cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface],
             output="screen",

@@ -15,6 +15,7 @@ def generate_launch_description():
     return LaunchDescription([
         DeclareLaunchArgument("robot", default_value="g1", choices=["g1", "h1"]),
         DeclareLaunchArgument("upper_body_only", default_value="false"),
+        DeclareLaunchArgument("preview", default_value="false", choices=["true", "false"]),
         IncludeLaunchDescription(
             PythonLaunchDescriptionSource(bringup),
             launch_arguments={
@@ -23,6 +24,7 @@ def generate_launch_description():
                 "net_interface": "lo",
                 "domain_id": "1",
                 "upper_body_only": LaunchConfiguration("upper_body_only"),
+                "preview": LaunchConfiguration("preview"),
             }.items(),
         ),
     ])

@@ -6,6 +6,7 @@ Examples:
   humanoid-lmm generate "wave your right hand" -o wave.npz
   humanoid-lmm retarget wave.npz --robot g1 -o wave_g1.npz --report
   humanoid-lmm validate wave_g1.npz --robot g1 --video wave.mp4
+  humanoid-lmm preview "wave your right hand"     # 3D plan preview in the browser
   humanoid-lmm up --robot g1 --sim              # the ROS 2 graph without ros2 launch
 """
 
@@ -27,6 +28,8 @@ STAGE_CLIS = [
     "humanoid_lmm.lmm.cli",
     "humanoid_lmm.retarget.cli",
     "humanoid_lmm.sim.cli",
+    "humanoid_lmm.sim.batch",
+    "humanoid_lmm.preview.cli",
     "humanoid_lmm.control.cli",
     "humanoid_lmm.speech.cli",
     "humanoid_lmm.ros.cli",

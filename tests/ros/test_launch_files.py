@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from humanoid_lmm import project_root
-from humanoid_lmm.ros.graph import NODES, PARAM_FILE
+from humanoid_lmm.ros.graph import NODES, OPTIONAL_NODES, PARAM_FILE
 from humanoid_lmm.ros.launcher import LaunchArgs, graph_commands
 
 ROOT = project_root()
@@ -36,15 +36,15 @@ def _launch_executables() -> set[str]:
 
 def test_launch_nodes_match_graph_and_setup():
     scripts = _console_scripts()
-    graph = {spec.executable for spec in NODES}
+    graph = {spec.executable for spec in (*NODES, *OPTIONAL_NODES)}
     assert _launch_executables() == graph
-    for spec in NODES:
+    for spec in (*NODES, *OPTIONAL_NODES):
         assert scripts[spec.executable] == f"humanoid_lmm.ros.{spec.module}:main"
 
 
 def test_parameter_file_exists_and_covers_every_node():
     params = yaml.safe_load((ROOT / PARAM_FILE).read_text())
-    for spec in NODES:
+    for spec in (*NODES, *OPTIONAL_NODES):
         assert spec.name in params and "ros__parameters" in params[spec.name], spec.name
     assert "nodes.yaml" in (ROOT / "launch" / "bringup.launch.py").read_text()
     assert (ROOT / PARAM_FILE).name == "nodes.yaml"
@@ -61,7 +61,12 @@ def test_launch_arguments_are_the_documented_ones():
 
 def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
     cmds = dict(graph_commands(LaunchArgs(robot="h1", mode="sim")))
-    assert set(cmds) == {spec.name for spec in NODES} | {"sim_robot"}
+    assert set(cmds) == {spec.name for spec in NODES} | {"sim_robot"}  # optional nodes stay off by default
+    with_preview = dict(graph_commands(LaunchArgs(robot="h1", mode="sim", preview=True, preview_port=8123)))
+    assert set(with_preview) == set(cmds) | {"humanoid_preview"}
+    preview = yaml.safe_load(Path([x for x in with_preview["humanoid_preview"] if x.endswith(".yaml")][-1]).read_text())
+    assert preview["humanoid_preview"]["ros__parameters"] == {"robot": "h1", "port": 8123}
+    cmds_all = [*cmds.values(), *with_preview.values()]
     for spec in NODES:
         argv = cmds[spec.name]
         assert f"humanoid_lmm.ros.{spec.module}" in argv
@@ -81,7 +86,7 @@ def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
     assert real["transport"] == "arm_sdk" and real["allow_lowcmd_policy"] is False  # the real robot's default
     composed = dict(graph_commands(LaunchArgs(composed=True, mode="real")))
     assert set(composed) == {"composed"}  # no simulated robot in real mode
-    for argv in [*cmds.values(), *composed.values(), *g1.values(), *real_cmds.values()]:  # per-launch files
+    for argv in [*cmds_all, *composed.values(), *g1.values(), *real_cmds.values()]:  # per-launch files
         for arg in argv:
             if "humanoid_lmm_launch_" in arg:
                 Path(arg).unlink(missing_ok=True)
@@ -90,7 +95,7 @@ def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
 def test_node_modules_have_main():
     import importlib
 
-    for spec in NODES:
+    for spec in (*NODES, *OPTIONAL_NODES):
         src = (ROOT / "src" / "humanoid_lmm" / "ros" / f"{spec.module}.py").read_text()
         assert "def main(" in src and f"class {spec.cls}(" in src
         assert importlib.util.find_spec(f"humanoid_lmm.ros.{spec.module}") is not None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from humanoid_lmm.errors import HumanoidLMMError
 from humanoid_lmm.lmm.cli_scale import add_backend_args, add_scale_args, backend_from_args, register_scale, scale_from_args
+from humanoid_lmm.progress import add_progress_args, log_to_file
 
 __all__ = ["register", "cmd_train", "cmd_generate", "main"]
 
@@ -55,6 +56,7 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threads", type=int, default=2, help="CPU threads per process")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-progress", action="store_true")
+    add_progress_args(p, no_progress=False)
     p.add_argument("--max-minutes", type=float, default=None, help="stop (and save) after this wall time")
     p.add_argument("--export", default=None, help="copy out/final here when done (e.g. models/lmm)")
     add_scale_args(p)
@@ -74,6 +76,7 @@ def cmd_train(args) -> int:
                       response_only_loss=not args.full_loss, amp=not args.no_amp, device=args.device,
                       threads=args.threads, seed=args.seed, progress=not args.no_progress,
                       max_minutes=args.max_minutes, scale=scale_from_args(args))
+    log_to_file(args.log_file or Path(cfg.out) / "train.log")
     final = train(cfg)
     if args.export and int(__import__("os").environ.get("RANK", 0)) == 0:
         dst = Path(args.export)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from humanoid_lmm.errors import GenerationError
 from humanoid_lmm.eval.behaviour import check_behaviour
+from humanoid_lmm.progress import add_progress_args, log_to_file, progress_bar
 
 __all__ = ["BEHAVIOUR_COMMANDS", "PRIMITIVE_OF_CHECK", "BehaviourRow", "behaviour_table", "round_trip_table",
            "format_table", "select_commands"]
@@ -64,10 +65,10 @@ class BehaviourRow:
         return self.passed / max(self.total, 1)
 
 
-def behaviour_table(generator, seeds=range(5), commands=BEHAVIOUR_COMMANDS) -> list[BehaviourRow]:
+def behaviour_table(generator, seeds=range(5), commands=BEHAVIOUR_COMMANDS, progress: bool = False) -> list[BehaviourRow]:
     """Generate every command with every seed; a GenerationError counts as a failure."""
     rows = []
-    for text, name, reps in commands:
+    for text, name, reps in progress_bar(commands, desc="evaluate", unit="command", enabled=progress):
         ok, fails, secs = 0, [], []
         for seed in seeds:
             try:
@@ -85,7 +86,8 @@ def behaviour_table(generator, seeds=range(5), commands=BEHAVIOUR_COMMANDS) -> l
     return rows
 
 
-def round_trip_table(motion_tokenizer, n: int = 5, commands=BEHAVIOUR_COMMANDS, seed: int = 0) -> list[BehaviourRow]:
+def round_trip_table(motion_tokenizer, n: int = 5, commands=BEHAVIOUR_COMMANDS, seed: int = 0,
+                     progress: bool = False) -> list[BehaviourRow]:
     """Upper bound for the LMM: the same checks on tokenizer round trips of ground-truth corpus clips
     (``n`` random parameter draws of the primitive each command names; repetitions set when given)."""
     import numpy as np
@@ -93,7 +95,7 @@ def round_trip_table(motion_tokenizer, n: int = 5, commands=BEHAVIOUR_COMMANDS, 
     from humanoid_lmm.motion.synth import PRIMITIVES, build_clip
 
     rows, rng = [], np.random.default_rng(seed)
-    for text, name, reps in commands:
+    for text, name, reps in progress_bar(commands, desc="round trip", unit="command", enabled=progress):
         prim = PRIMITIVES[PRIMITIVE_OF_CHECK[name]]
         ok, fails, secs = 0, [], []
         for i in range(n):
@@ -154,7 +156,9 @@ def main(argv=None) -> int:
     ap.add_argument("--commands", default=None,
                     help="comma-separated subset of the table's commands (default: all 20)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the failures")
+    add_progress_args(ap)
     args = ap.parse_args(argv)
+    log_to_file(args.log_file)
     try:
         commands = select_commands(args.commands)
     except ValueError as exc:
@@ -172,11 +176,12 @@ def main(argv=None) -> int:
         from humanoid_lmm.tokenizer import load_motion_tokenizer
 
         rows = round_trip_table(load_motion_tokenizer(args.motion_tokenizer, device=args.device), args.seeds,
-                                commands)
+                                commands, progress=not args.no_progress)
     else:
         gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
-        rows = (round_trip_table(gen.lmm.motion_tokenizer, args.seeds, commands) if args.round_trip
-                else behaviour_table(gen, range(args.first_seed, args.first_seed + args.seeds), commands))
+        rows = (round_trip_table(gen.lmm.motion_tokenizer, args.seeds, commands, progress=not args.no_progress)
+                if args.round_trip else behaviour_table(gen, range(args.first_seed, args.first_seed + args.seeds), commands,
+                                                        progress=not args.no_progress))
     print(format_table(rows))
     print(f"\n{len(rows)} commands x {args.seeds} seeds in {time.time() - t0:.1f} s")
     if args.verbose:

@@ -190,10 +190,10 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
         return float(tot[0] / tot[1])
 
     bar = None
-    if rank == 0 and cfg.progress:
-        from tqdm import tqdm
+    if rank == 0:
+        from humanoid_lmm.progress import progress_bar
 
-        bar = tqdm(total=cfg.steps, initial=start, desc=f"lmm stage {cfg.stage}", dynamic_ncols=True)
+        bar = progress_bar(total=cfg.steps, initial=start, desc=f"lmm stage {cfg.stage}", unit="step", enabled=cfg.progress)
     log = open(out / "metrics.jsonl", "a") if rank == 0 else None
     t0, tokens = time.time(), 0
     end = cfg.steps

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from humanoid_lmm.progress import add_progress_args, log_to_file
+
 __all__ = ["register", "corpus_plausibility"]
 
 
@@ -61,6 +63,8 @@ def _cmd_build(args) -> int:
 
 def _cmd_synth(args) -> int:
     from .synth import synthesize_corpus
+
+    log_to_file(args.log_file or Path(args.out) / "synth.log")
 
     root = synthesize_corpus(args.out, n=args.n, seed=args.seed, workers=args.workers,
                              progress=not args.quiet, overwrite=args.overwrite,
@@ -111,7 +115,8 @@ def register(subparsers) -> None:
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--check", type=int, default=-1, help="samples to check (-1 all, 0 none)")
-    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--quiet", "--no-progress", dest="quiet", action="store_true", help="no progress bar")
+    add_progress_args(s, no_progress=False)
     s.add_argument("--overwrite", action="store_true")
     s.add_argument("--primitives", default=None,
                    help="comma-separated primitive names to draw from (default: all), e.g. wave_right,clap")

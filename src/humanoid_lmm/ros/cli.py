@@ -10,7 +10,8 @@ def up(args: argparse.Namespace) -> int:
 
     la = LaunchArgs(robot=args.robot, mode="sim" if args.sim else "real", net_interface=args.iface,
                     domain_id=args.domain, model_dir=args.model_dir, upper_body_only=args.upper_body_only,
-                    transport=args.transport, allow_lowcmd_policy=args.allow_lowcmd_policy, composed=args.composed)
+                    transport=args.transport, allow_lowcmd_policy=args.allow_lowcmd_policy, composed=args.composed,
+                    record=args.record or "", preview=args.preview, preview_port=args.preview_port)
     if la.mode == "real":
         print("humanoid-lmm up: REAL robot mode: commands go to the robot through the safety filter; "
               "keep the e-stop (ros2 topic pub /humanoid/estop std_msgs/Bool '{data: true}') at hand.")
@@ -23,6 +24,39 @@ def say(args: argparse.Namespace) -> int:
     for status in send_command(args.text, timeout=args.timeout):
         print(status)
     return 0
+
+
+def confirm(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.confirmation import send_confirmation
+
+    state = send_confirmation(args.plan_id, reject=args.reject, timeout=args.timeout)
+    print(f"plan {args.plan_id}: {state}")
+    return 0 if state == ("rejected" if args.reject else "confirmed") else 1
+
+
+def record(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.recorder import record as run_recorder
+
+    counts = run_recorder(args.output, args.duration)
+    print(f"humanoid-lmm record: {sum(counts.values())} messages -> {args.output}")
+    for topic, n in sorted(counts.items()):
+        print(f"  {n:7d}  {topic}")
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    from humanoid_lmm.ros.replay import run
+
+    return run(args)
+
+
+REPLAY_EXAMPLES = """Examples:
+  humanoid-lmm replay out.mcap                     # the last plan; serves http://127.0.0.1:8080
+  humanoid-lmm replay bags/run1 --list             # the plans in a bag folder
+  humanoid-lmm replay out.mcap --command 1733140000.000000001 --screenshot replay.png
+
+Shows per command: the human motion, the retargeted plan, the verdict and mode, and the robot's measured
+joint states against the targets sent while it executed (src/humanoid_lmm/ros/replay.py)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,8 +75,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--allow-lowcmd-policy", action="store_true",
                    help="real robot: allow --transport lowcmd (releases the built-in controller)")
     p.add_argument("--composed", action="store_true", help="all nodes in one process")
+    p.add_argument("--record", metavar="OUT", help="record the graph's topics to OUT.mcap (or a rosbag2 bag folder)")
+    p.add_argument("--preview", action="store_true", help="serve the 3D plan preview (http://localhost:PORT)")
+    p.add_argument("--preview-port", type=int, default=8080, help="preview web port")
     p.set_defaults(func=up)
     s = sub.add_parser("say", help="publish a text command on /humanoid/command and print the status stream")
     s.add_argument("text")
     s.add_argument("--timeout", type=float, default=60.0, help="[s] give up waiting for the final stage")
     s.set_defaults(func=say)
+    r = sub.add_parser("record", help="record the running graph's topics to MCAP (rosbag2 layout, ROS 2 schemas)",
+                       description="Examples:\n  humanoid-lmm record -o out.mcap              # until Ctrl-C\n"
+                                   "  humanoid-lmm record -o bags/run1 --duration 30   # rosbag2 bag folder\n"
+                                   "  humanoid-lmm replay out.mcap                 # into the 3D preview",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("-o", "--output", default="out.mcap", help="an .mcap file, or a folder for a rosbag2 bag")
+    r.add_argument("--duration", type=float, default=0.0, help="[s] stop after this long (0 = until Ctrl-C)")
+    r.set_defaults(func=record)
+    rp = sub.add_parser("replay", help="replay a recording (humanoid-lmm record / up --record) in the 3D preview",
+                        description=REPLAY_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    rp.add_argument("recording", help=".mcap file or rosbag2 bag folder")
+    rp.add_argument("--command", help="command id to show (default: the last one)")
+    rp.add_argument("--list", action="store_true", help="list the recorded plans and exit")
+    rp.add_argument("--host", default="127.0.0.1")
+    rp.add_argument("--port", type=int, default=8080)
+    rp.add_argument("--screenshot", help="save a headless-Chromium screenshot and exit")
+    rp.set_defaults(func=replay)
+    c = sub.add_parser("confirm", help="confirm (or --reject) a plan held for the operator's go in real mode",
+                       description="Examples:\n  humanoid-lmm confirm 1733140000.000000001\n"
+                                   "  humanoid-lmm confirm 1733140000.000000001 --reject\n"
+                                   "The id is the command id in /humanoid/status and /humanoid/confirmation.",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("plan_id", help="command id of the held plan (sec.nanosec)")
+    c.add_argument("--reject", action="store_true", help="reject instead of confirm")
+    c.add_argument("--timeout", type=float, default=10.0, help="[s] wait for the holder's answer")
+    c.set_defaults(func=confirm)

@@ -17,11 +17,20 @@ from std_msgs.msg import String
 
 from humanoid_lmm.ros import qos, topics
 
-__all__ = ["send_command", "FINAL_STAGE"]
+__all__ = ["send_command", "stage_subscribers", "FINAL_STAGE", "OBSERVER_NODES"]
 
 FINAL_STAGE = "stream"  # the streamer reports once the robot has executed (or refused) the motion
 # Each stage's input topic: the graph is ready when every one has a subscriber.
 GRAPH_INPUTS = (topics.COMMAND, topics.ACCEPTED, topics.MOTION, topics.RETARGETED, topics.VALIDATED)
+# Nodes that subscribe those inputs without being a stage (they must not make a half-started graph look ready).
+OBSERVER_NODES = ("humanoid_recorder", "humanoid_preview")
+
+
+def stage_subscribers(node: Node, topic: str) -> int:
+    """Subscribers of `topic` other than the observers (recorder, preview). An endpoint whose node is not
+    discovered yet ("_NODE_NAME_UNKNOWN_") does not count: it may be an observer."""
+    return sum(1 for info in node.get_subscriptions_info_by_topic(topic)
+               if info.node_name not in OBSERVER_NODES and not info.node_name.startswith("_NODE_NAME_UNKNOWN"))
 
 
 def send_command(text: str, timeout: float = 60.0, discovery_timeout: float = 10.0) -> Iterator[dict]:
@@ -35,7 +44,7 @@ def send_command(text: str, timeout: float = 60.0, discovery_timeout: float = 10
     pub = node.create_publisher(String, topics.COMMAND, qos.COMMANDS)
     try:
         deadline = time.monotonic() + discovery_timeout
-        while missing := [t for t in GRAPH_INPUTS if node.count_subscribers(t) == 0]:
+        while missing := [t for t in GRAPH_INPUTS if stage_subscribers(node, t) == 0]:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no node subscribes {missing} (is the graph running? humanoid-lmm up)")
             rclpy.spin_once(node, timeout_sec=0.1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 
-__all__ = ["NodeSpec", "NODES", "node_class", "PARAM_FILE"]
+__all__ = ["NodeSpec", "NODES", "OPTIONAL_NODES", "PREVIEW", "node_class", "PARAM_FILE"]
 
 PARAM_FILE = "config/nodes.yaml"  # relative to the project root / share/humanoid_lmm
 
@@ -28,6 +28,10 @@ NODES = (
     NodeSpec("humanoid_validator", "humanoid_validator", "validator_node", "ValidatorNode"),
     NodeSpec("humanoid_streamer", "humanoid_streamer", "streamer_node", "StreamerNode"),
 )
+
+# Started only when asked for (`humanoid-lmm up --preview`, `ros2 launch ... preview:=true`).
+PREVIEW = NodeSpec("humanoid_preview", "humanoid_preview", "preview_node", "PreviewNode")
+OPTIONAL_NODES = (PREVIEW,)
 
 
 def node_class(spec: NodeSpec):

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from humanoid_lmm import project_root
-from humanoid_lmm.ros.graph import NODES, PARAM_FILE
+from humanoid_lmm.ros.graph import NODES, PARAM_FILE, PREVIEW
 
 __all__ = ["LaunchArgs", "graph_commands", "Launcher"]
 
@@ -36,6 +36,9 @@ class LaunchArgs:
     allow_lowcmd_policy: bool = False  # real robot + lowcmd: explicit opt-in to release the built-in controller
     composed: bool = False
     planner_nice: int = 10  # planning nodes yield the CPU to the robot link (500 Hz loops must not starve)
+    record: str = ""  # "" = no recording; else an .mcap file or a rosbag2 bag folder (ros/recorder.py)
+    preview: bool = False  # the optional 3D preview node (ros/preview_node.py, off by default)
+    preview_port: int = 8080
 
 
 def _overrides_file(a: LaunchArgs, node_params: dict[str, dict]) -> Path:
@@ -80,7 +83,9 @@ def graph_commands(a: LaunchArgs) -> list[tuple[str, list[str]]]:
                               "transport": transport_of(a), "allow_lowcmd_policy": a.allow_lowcmd_policy,
                               "gantry": gantry},
     }
-    overrides = _overrides_file(a, {spec.name: node_params.get(spec.name, {}) for spec in NODES})
+    optional = [PREVIEW] if a.preview else []
+    node_params[PREVIEW.name] = {"port": a.preview_port}
+    overrides = _overrides_file(a, {spec.name: node_params.get(spec.name, {}) for spec in (*NODES, *optional)})
     procs = []
     if a.mode == "sim":
         procs.append(("sim_robot", [py, "-m", "humanoid_lmm.cli", "sim-robot", "--robot", a.robot,
@@ -92,6 +97,11 @@ def graph_commands(a: LaunchArgs) -> list[tuple[str, list[str]]]:
         for spec in NODES:
             argv = [py, "-m", f"humanoid_lmm.ros.{spec.module}", *_ros_args(overrides)]
             procs.append((spec.name, argv + ["-r", f"__node:={spec.name}"]))
+    for spec in optional:
+        argv = [py, "-m", f"humanoid_lmm.ros.{spec.module}", *_ros_args(overrides)]
+        procs.append((spec.name, argv + ["-r", f"__node:={spec.name}"]))
+    if a.record:
+        procs.append(("recorder", [py, "-m", "humanoid_lmm.ros.recorder", "--output", str(Path(a.record).resolve())]))
     return procs
 
 

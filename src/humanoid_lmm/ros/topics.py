@@ -13,3 +13,6 @@ ESTOP = "/humanoid/estop"  # std_msgs/Bool: true = e-stop (latched), services be
 ESTOP_SRV = "/humanoid/estop"  # std_srvs/Trigger
 RESET_ESTOP_SRV = "/humanoid/reset_estop"  # std_srvs/Trigger
 CANCEL_SRV = "/humanoid/cancel"  # std_srvs/Trigger
+CONFIRM = "/humanoid/confirm"  # std_msgs/String: id of a held plan to confirm (real mode: the operator's go)
+REJECT = "/humanoid/reject"  # std_msgs/String: id of a held plan to reject
+CONFIRMATION = "/humanoid/confirmation"  # std_msgs/String JSON {"id", "state", ...}: plans held, decisions

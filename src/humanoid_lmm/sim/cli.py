@@ -11,6 +11,7 @@ Examples:
   humanoid-lmm validate --sample too_fast --robot g1 --repair              # built-in test motions
   humanoid-lmm validate wave_g1.npz --skeleton human_joints.npy --video side_by_side.mp4
   humanoid-lmm validate wave_g1.npz --transport arm_sdk                    # as the real G1 runs it by default
+  humanoid-lmm validate --sample lean_fall --robot g1 --report report.html   # plots: tracking, torques, CoM, contacts
 
 Exit status: 0 pass, 1 fail (or error).
 """
@@ -45,6 +46,7 @@ def register(subparsers) -> None:
     p.add_argument("--repair", action="store_true", help="try time scaling / amplitude scaling / upper-body mode")
     p.add_argument("-o", "--output", type=Path, help="write the (repaired) ExecutionPlan .npz, only if it passes")
     p.add_argument("--json", type=Path, help="write the ValidationReport as JSON")
+    p.add_argument("--report", type=Path, help="write a self-contained HTML report with plots (sim/html_report.py)")
     p.add_argument("--video", type=Path, help="render the simulated execution (.mp4 or .gif)")
     p.add_argument("--sheet", type=Path, help="PNG contact sheet of the simulated execution")
     p.add_argument("--skeleton", type=Path, help=".npy (T, 22, 3) human joint positions drawn beside the robot")
@@ -90,16 +92,25 @@ def run(args) -> int:
 
     vc = resolve_config(args.config)
     plan = _load(args)
+    want_log = bool(args.report)
     if args.repair:
         plan, report = validate_and_repair(plan, vc, transport=args.transport)
-        v = run_validation(plan, vc, transport=args.transport) if (args.video or args.sheet) else None
+        v = None
+        if args.video or args.sheet or args.report:  # the run of the plan that passed (or the original)
+            v = run_validation(plan, vc, transport=args.transport, log=want_log)
+            v.report.repairs = report.repairs
     else:
-        v = run_validation(plan, vc, transport=args.transport)
+        v = run_validation(plan, vc, transport=args.transport, log=want_log)
         report = v.report
     Console().print(report.rich_table())
     print(report)
     if args.json:
         args.json.write_text(report.to_json())
+    if args.report:
+        from humanoid_lmm.sim.html_report import write_html_report
+
+        write_html_report(args.report, report, v.dynamics.log, str(args.sample or args.trajectory))
+        log.info("wrote %s", args.report)
     if args.output:
         if report.passed:
             plan.save_npz(args.output)
@@ -123,7 +134,7 @@ def _render(args, vc, v) -> None:
     skeleton = None
     if args.skeleton:
         joints = np.load(args.skeleton)
-        pt = dyn.log.plan_time[keep]
+        pt = dyn.rollout.plan_time[keep]
         tracked = np.flatnonzero(~np.isnan(pt))
         first = times[tracked[0]] if tracked.size else 0.0
         pt = np.where(np.isnan(pt), np.where(times < first, 0.0, v.executed.duration_s), pt)  # before / after

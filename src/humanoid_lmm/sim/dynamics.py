@@ -25,15 +25,16 @@ __all__ = ["DynamicsResult", "measure"]
 class DynamicsResult:
     failures: list[Failure]
     metrics: dict[str, float]
-    log: RolloutLog
+    rollout: RolloutLog
+    log: object = None  # the ExecutionLog for reports/videos, when asked for (run_validation(..., log=True))
 
     @property
     def times(self) -> np.ndarray:
-        return self.log.times
+        return self.rollout.times
 
     @property
     def qpos(self) -> np.ndarray:
-        return self.log.qpos
+        return self.rollout.qpos
 
 
 def _interp(t: np.ndarray, src_t: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -133,7 +134,7 @@ def measure(plan: ExecutionPlan, log: RolloutLog, cfg: RobotConfig, dc: DynamicC
         first = log.events.first(kind)
         failures.append(Failure("safety_clip", f"{kind} x{n} within the validation headroom of the safety limits: "
                                 f"{first.message if first else ''}", float(n), 0.0, None, kind, n))
-    return DynamicsResult(failures, metrics, log)
+    return DynamicsResult(failures, metrics, log)  # positional: the rollout
 
 
 def _foot_slip(log: RolloutLog) -> np.ndarray:

@@ -19,10 +19,12 @@ from humanoid_lmm.execution import (
     BuiltinStandIn, EventLog, ExecutionConfig, ExecutionPlan, Executor, Plant, SafetyConfig,
 )
 from humanoid_lmm.robots import RobotConfig, build_sim_model
+from humanoid_lmm.sim.log_events import support_polygon
 
 __all__ = ["STOP_HEIGHT_M", "STOP_TILT_RAD", "RolloutLog", "rollout"]
 
 STOP_HEIGHT_M = 0.5  # the rollout stops (robot down) when the pelvis is this far below where it stood, or ...
+SUPPORT_POINTS = 16  # vertices kept of each step's support polygon
 STOP_TILT_RAD = 1.2  # ... tilted this far from upright (fall verdicts use the reference: sim.dynamics)
 
 
@@ -44,6 +46,8 @@ class RolloutLog:
     feet: np.ndarray  # (K, 2, 3) foot positions
     foot_contact: np.ndarray  # (K, 2) bool: foot touching the floor
     com: np.ndarray  # (K, 3) whole-body centre of mass
+    support: np.ndarray  # (K, P, 2) support polygon: convex hull of the foot-floor contact points (NaN-padded)
+    events_at: list  # (time [s], kind, message) of every safety-filter event, on the rollout's clock
     fall_k: int | None
     events: EventLog
     controller: str
@@ -91,7 +95,8 @@ def rollout(plan: ExecutionPlan | None, robot: RobotConfig, cfg: ExecutionConfig
     pelvis = mj.body_id(robot.links.pelvis)
     z0 = float(d.xpos[pelvis, 2])
     rows: dict[str, list] = {k: [] for k in ("t", "pt", "ph", "q", "qc", "w", "tau", "sat", "bp", "bq", "qpos",
-                                              "feet", "fc", "com")}
+                                              "feet", "fc", "com", "sup")}
+    events_at: list = []
     t, started, end_t, fall_k = -settle_s, False, None, None
     while t < max_s:
         if plan is not None and not started and t >= -1e-9:
@@ -101,7 +106,11 @@ def rollout(plan: ExecutionPlan | None, robot: RobotConfig, cfg: ExecutionConfig
             end_t = t + (tail_s if plan is not None else hold_s)
         if end_t is not None and t >= end_t:
             break
+        seen = sum(events.counters().values())
         cmd = ex.step(state, t)
+        new = sum(events.counters().values()) - seen
+        if new:
+            events_at += [(t, e.kind, e.message) for e in events.events()[-new:]]
         applied = builtin.step(state, cmd) if builtin is not None else cmd
         play = ex.streamer.playing
         rows["t"].append(t)
@@ -119,11 +128,14 @@ def rollout(plan: ExecutionPlan | None, robot: RobotConfig, cfg: ExecutionConfig
         rows["qpos"].append(d.qpos.copy())
         rows["feet"].append(d.xpos[feet_ids].copy())
         touching = np.zeros(2, dtype=bool)
+        points = []
         for c in d.contact[: d.ncon]:
             for s in (0, 1):
                 if (c.geom1 == floor and c.geom2 in foot_geoms[s]) or (c.geom2 == floor and c.geom1 in foot_geoms[s]):
                     touching[s] = True
+                    points.append(c.pos[:2].copy())
         rows["fc"].append(touching)
+        rows["sup"].append(support_polygon(np.array(points), SUPPORT_POINTS))
         rows["com"].append(d.subtree_com[pelvis].copy())
         t += dt
         if not gantry:
@@ -139,5 +151,6 @@ def rollout(plan: ExecutionPlan | None, robot: RobotConfig, cfg: ExecutionConfig
     clips = {k: v for k, v in events.counters().items() if k.startswith("clip_") or k == "non_finite"}
     return RolloutLog(times=a["t"], plan_time=a["pt"], phase=rows["ph"], q=a["q"], q_cmd=a["qc"], weight=a["w"],
                       tau=a["tau"], saturated=a["sat"], base_pos=a["bp"], base_quat=a["bq"], qpos=a["qpos"],
-                      feet=a["feet"], foot_contact=a["fc"], com=a["com"], fall_k=fall_k, events=events,
+                      feet=a["feet"], foot_contact=a["fc"], com=a["com"], support=a["sup"], events_at=events_at,
+                      fall_k=fall_k, events=events,
                       controller=name, assist="gantry" if gantry else "none", clip_counts=clips)

@@ -73,11 +73,17 @@ def describe_execution(plan: ExecutionPlan, controller: str, transport: str) -> 
     return f"{plan.mode.value} by {controller} over {transport}, {assist}"
 
 
-def run_validation(plan: ExecutionPlan, config: ValidateConfig | str | Path | None = None,
+def run_validation(plan: ExecutionPlan | RobotTrajectory, config: ValidateConfig | str | Path | None = None,
                    robot_config: RobotConfig | None = None, execution: ExecutionConfig | None = None,
-                   transport: str = "lowcmd", dynamic: bool = True, controller_override: str | None = None) -> Validation:
-    """Validate `plan` and keep the simulated execution (see `validate`)."""
-    start = time.perf_counter()
+                   transport: str = "lowcmd", dynamic: bool = True, controller_override: str | None = None,
+                   log: bool = False, mode: str | None = None) -> Validation:
+    """Validate `plan` and keep the simulated execution (see `validate`). A RobotTrajectory is planned first
+    (`mode` forces its mode); `log` adds the ExecutionLog (reports, videos) to `dynamics.log`."""
+    start, log_requested = time.perf_counter(), log
+    if isinstance(plan, RobotTrajectory):
+        from humanoid_lmm.retarget import plan_execution
+
+        plan = plan_execution(plan, robot_config, execution, mode=mode, why="requested" if mode else "")
     vc = resolve_config(config)
     cfg = _robot_config(plan, robot_config)
     ec = execution or load_execution_config()
@@ -96,6 +102,10 @@ def run_validation(plan: ExecutionPlan, config: ValidateConfig | str | Path | No
         log = rollout(plan, cfg, ec, transport=transport, safety=safety, settle_s=vc.dynamic.settle_s,
                       controller_override=controller_override)
         dyn = measure(plan, log, cfg, vc.dynamic)
+        if log_requested:
+            from humanoid_lmm.sim.logged_validation import execution_log
+
+            dyn.log = execution_log(plan, log, cfg, dyn.failures)
         failures += dyn.failures
         metrics.update(dyn.metrics)
         checks += DYNAMIC_CHECKS

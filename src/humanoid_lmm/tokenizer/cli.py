@@ -15,6 +15,8 @@ import argparse
 import json
 import sys
 
+from humanoid_lmm.progress import add_progress_args, log_to_file
+
 __all__ = ["register", "main"]
 
 
@@ -38,6 +40,7 @@ def _train(args) -> int:
     )
     data = args.data[0] if len(args.data) == 1 else args.data
     limit = args.time_limit_min * 60 if args.time_limit_min else None
+    log_to_file(args.log_file or f"{args.out}/train.log")
     train_motionbook(data, args.out, cfg, tc, resume=not args.no_resume, progress=not args.no_progress,
                      time_limit_s=limit, init=args.init)
     print(f"saved {args.out}")
@@ -105,6 +108,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     t.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: leave)")
     t.add_argument("--no-resume", action="store_true")
     t.add_argument("--no-progress", action="store_true")
+    add_progress_args(t, no_progress=False)
     t.set_defaults(func=_train)
 
     k = sub.add_parser("ik-copy", help="write a corpus copy with the IK importer's rotation conventions")

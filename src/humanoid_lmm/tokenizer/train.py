@@ -90,7 +90,7 @@ def train_motionbook(
     ``init``: a MotionBook directory whose weights (and normalisation) start a new run (fine-tuning,
     e.g. with other loss weights); its architecture must equal ``cfg``'s. Ignored when resuming.
     """
-    from tqdm.auto import tqdm
+    from humanoid_lmm.progress import progress_bar
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -146,7 +146,7 @@ def train_motionbook(
         torch.save({"step": step, "optimizer": opt.state_dict(), "sampler": sampler.state(),
                     "torch_rng": torch.get_rng_state()}, ckpt / "train_state.pt")
 
-    bar = tqdm(total=tc.steps, initial=step, disable=not progress, dynamic_ncols=True)
+    bar = progress_bar(total=tc.steps, initial=step, enabled=progress, desc="tokenizer train", unit="step")
     t0 = time.time()
     time_frac = 0.0
     while step < tc.steps and time_frac < 1.0:

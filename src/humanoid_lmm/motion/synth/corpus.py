@@ -61,11 +61,9 @@ def synthesize_corpus(
     if primitives is not None:
         primitives = tuple(check_primitives(primitives))
     jobs = [(int(seed), lo, min(lo + _CHUNK, int(n)), primitives) for lo in range(0, int(n), _CHUNK)]
-    bar = None
-    if progress:
-        from tqdm import tqdm
+    from humanoid_lmm.progress import progress_bar
 
-        bar = tqdm(total=int(n), desc="synth", unit="pair")
+    bar = progress_bar(total=int(n), desc="synth", unit="pair", enabled=progress)  # logs ETA even when hidden
     root = Path(root)
     with MotionLibWriter(root, shard_size=shard_size, fps=SYNTH_FPS, overwrite=overwrite) as writer:
         if workers == 1:
