@@ -69,9 +69,8 @@ class Plant:
     def state(self) -> RobotState:
         d, mj = self.mj.data, self.mj
         if mj.fixed_base:
-            quat, gyro = d.xquat[self._pelvis].copy(), np.zeros(3)
-            vel = np.zeros(3)
-        else:
-            quat, gyro, vel = d.qpos[3:7].copy(), d.qvel[3:6].copy(), d.qvel[0:3].copy()  # free joint: local ang. vel
+            pos, quat, gyro, vel = d.xpos[self._pelvis].copy(), d.xquat[self._pelvis].copy(), np.zeros(3), np.zeros(3)
+        else:  # the pelvis' free joint itself (xpos lags it by one physics step after mj_step); local ang. vel
+            pos, quat, gyro, vel = d.qpos[0:3].copy(), d.qpos[3:7].copy(), d.qvel[3:6].copy(), d.qvel[0:3].copy()
         return RobotState(q=d.qpos[mj.qpos_index].copy(), dq=d.qvel[mj.qvel_index].copy(), quat=quat, gyro=gyro,
-                          tau=self.tau.copy(), base_pos=d.xpos[self._pelvis].copy(), base_vel=vel)
+                          tau=self.tau.copy(), base_pos=pos, base_vel=vel)

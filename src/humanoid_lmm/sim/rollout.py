@@ -116,17 +116,14 @@ def rollout(plan: ExecutionPlan | None, robot: RobotConfig, cfg: ExecutionConfig
         rows["t"].append(t)
         rows["pt"].append(t - play.t0 if (ex.stage == "plan" and play is not None and t >= play.t0) else np.nan)
         rows["ph"].append(ex.phase)
-        rows["q"].append(state.q)
+        rows["q"].append(state.q)  # the state at t_k, where the command of t_k starts from ...
         rows["qc"].append(cmd.q.copy())
         rows["w"].append(cmd.weight if ex.plan is not None else 0.0)
-        plant.apply(applied, dt)
-        state = plant.state()
-        rows["tau"].append(plant.tau.copy())
-        rows["sat"].append(plant.saturated.copy())
         rows["bp"].append(state.base_pos)
         rows["bq"].append(state.quat)
         rows["qpos"].append(d.qpos.copy())
         rows["feet"].append(d.xpos[feet_ids].copy())
+        rows["com"].append(d.subtree_com[pelvis].copy())
         touching = np.zeros(2, dtype=bool)
         points = []
         for c in d.contact[: d.ncon]:
@@ -136,7 +133,10 @@ def rollout(plan: ExecutionPlan | None, robot: RobotConfig, cfg: ExecutionConfig
                     points.append(c.pos[:2].copy())
         rows["fc"].append(touching)
         rows["sup"].append(support_polygon(np.array(points), SUPPORT_POINTS))
-        rows["com"].append(d.subtree_com[pelvis].copy())
+        plant.apply(applied, dt)
+        state = plant.state()
+        rows["tau"].append(plant.tau.copy())  # ... and the torque applied over [t_k, t_k + dt]
+        rows["sat"].append(plant.saturated.copy())
         t += dt
         if not gantry:
             x, y = state.quat[1], state.quat[2]
