@@ -51,7 +51,8 @@ def generate_launch_description():
         node("humanoid_validator", "humanoid_validator", {"transport": transport}),
         node("humanoid_streamer", "humanoid_streamer",
              {"mode": mode, "net_interface": net_interface, "domain_id": domain_id, "transport": transport,
-              "allow_lowcmd_policy": LaunchConfiguration("allow_lowcmd_policy")}),
+              "allow_lowcmd_policy": LaunchConfiguration("allow_lowcmd_policy"),
+              "require_confirmation": PythonExpression(["'", mode, "' == 'real'"])}),
         node("humanoid_preview", "humanoid_preview", condition=IfCondition(LaunchConfiguration("preview"))),
         ExecuteProcess(
             cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface],

@@ -81,7 +81,7 @@ def graph_commands(a: LaunchArgs) -> list[tuple[str, list[str]]]:
         "humanoid_validator": {"transport": transport_of(a)},
         "humanoid_streamer": {"mode": a.mode, "net_interface": a.net_interface, "domain_id": a.domain_id,
                               "transport": transport_of(a), "allow_lowcmd_policy": a.allow_lowcmd_policy,
-                              "gantry": gantry},
+                              "gantry": gantry, "require_confirmation": a.mode == "real"},
     }
     optional = [PREVIEW] if a.preview else []
     node_params[PREVIEW.name] = {"port": a.preview_port}

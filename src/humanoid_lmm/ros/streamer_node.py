@@ -9,7 +9,9 @@ upright, measured from the simulated pelvis).
 
 Parameters: robot, mode (sim | real), net_interface, domain_id, transport ("" = sim: lowcmd, real: arm_sdk),
 allow_lowcmd_policy (real robot: release the built-in controller and balance with the stack's policy),
-gantry (the robot hangs on its gantry), publish_rate [Hz].
+gantry (the robot hangs on its gantry), require_confirmation (hold each plan until an operator confirms it:
+/humanoid/confirm, `humanoid-lmm confirm ID`, the preview's button; the launcher sets it in real mode),
+confirmation_timeout_s, publish_rate [Hz].
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class StreamerNode(StageNode):
         super().__init__("humanoid_streamer", **kwargs)
         for name, default in (("robot", "g1"), ("mode", "sim"), ("net_interface", "lo"), ("domain_id", 1),
                               ("transport", ""), ("allow_lowcmd_policy", False), ("gantry", False),
+                              ("require_confirmation", False), ("confirmation_timeout_s", 30.0),
                               ("publish_rate", 50.0)):
             self.declare_parameter(name, default)
         p = {n: self.get_parameter(n).value for n in ("robot", "mode", "net_interface", "domain_id", "transport",
@@ -71,6 +74,13 @@ class StreamerNode(StageNode):
                                     domain_id=int(p["domain_id"]), interface=p["net_interface"],
                                     motion_switcher=self.link is RobotLink.REAL, free_standing=not p["gantry"])
         self._truth = None
+        self._confirm = None
+        if self.get_parameter("require_confirmation").value:
+            from humanoid_lmm.control.confirmation import ConfirmationGate
+            from humanoid_lmm.ros.confirmation import ConfirmationListener
+
+            gate = ConfirmationGate(timeout_s=float(self.get_parameter("confirmation_timeout_s").value))
+            self._confirm = ConfirmationListener(self, gate, callback_group=ReentrantCallbackGroup())
         self._ready = threading.Event()
         self._closing = False
         self._active: dict | None = None  # the command being executed
@@ -144,6 +154,8 @@ class StreamerNode(StageNode):
             if not self._ready.wait(BRIDGE_WAIT_S):
                 raise SafetyError(f"robot bridge not running ({self.bridge.phase}); nothing sent")
             plan = msg_to_plan(msg, self.config.name)
+            if self._confirm is not None and not self._confirmed(command_id, plan, started):
+                return
             self.bridge.play(plan)
         except HumanoidLMMError as e:
             self.publish_status(command_id, False, started, error=str(e), done=True)
@@ -155,6 +167,16 @@ class StreamerNode(StageNode):
                             "duration_s": plan.duration_s, "mode": plan.mode.value, "seen_busy": False}
         self.publish_status(command_id, True, started, done=False, phase=self.bridge.phase, mode=plan.mode.value,
                             transport=self.bridge.transport)
+
+    def _confirmed(self, command_id: str, plan, started: float) -> bool:
+        """Hold the plan until an operator confirms it; a rejected or expired plan is never executed."""
+        self._confirm.hold(command_id, frames=plan.reference.n_frames, mode=plan.mode.value)
+        self.publish_status(command_id, True, started, done=False, phase="awaiting_confirmation",
+                            mode=plan.mode.value, confirm_with=f"humanoid-lmm confirm {command_id}")
+        if self._confirm.wait(command_id, cancelled=lambda: self._closing):
+            return True
+        self.publish_status(command_id, False, started, done=True, error="not confirmed (rejected or timed out): nothing sent")
+        return False
 
     def _ground_truth(self):
         """(pelvis position, quaternion) of the simulated robot, or None (real robot / not yet received)."""
