@@ -29,7 +29,8 @@ def test_preview_node_assembles_the_plan_and_publishes_confirmations(ros):
     from humanoid_lmm.robots import load_robot_config
     from humanoid_lmm.ros import qos, topics
     from humanoid_lmm.ros.base import id_stamp
-    from humanoid_lmm.ros.convert import motion_to_msg, trajectory_to_msg
+    from humanoid_lmm.retarget import plan_execution
+    from humanoid_lmm.ros.convert import motion_to_msg, plan_to_msg
     from humanoid_lmm.ros.preview_node import PreviewNode
 
     node = ros.add(PreviewNode(context=ros.context, parameter_overrides=[Parameter("port", value=0)]))
@@ -49,24 +50,23 @@ def test_preview_node_assembles_the_plan_and_publishes_confirmations(ros):
     motion = build_clip([(wave, wave.sample(np.random.default_rng(0)))]).slice(0, 40)
     traj = retarget(motion, robot="g1", fps=20)
     cfg = load_robot_config("g1")
-    upper = traj.replace(joint_names=tuple(cfg.joint_names[i] for i in cfg.upper_body), q=traj.q[:, cfg.upper_body])
+    plan = plan_execution(traj, cfg, mode="upper_body", why="test")
     stamp = id_stamp(ID)
     pubs[topics.ACCEPTED].publish(String(data=json.dumps({"id": ID, "text": "wave your right hand"})))
     time.sleep(0.2)
     pubs[topics.MOTION].publish(motion_to_msg(motion, stamp=stamp))
-    pubs[topics.RETARGETED].publish(trajectory_to_msg(traj, stamp=stamp))
-    pubs[topics.VALIDATED].publish(trajectory_to_msg(upper, stamp=stamp, with_base=False))  # upper-body: partial
+    pubs[topics.RETARGETED].publish(plan_to_msg(plan, stamp=stamp))
+    pubs[topics.VALIDATED].publish(plan_to_msg(plan, stamp=stamp))
     pubs[topics.STATUS].publish(String(data=json.dumps({"id": ID, "stage": "validate", "ok": True, "verdict": "pass",
                                                         "mode": "upper_body", "repairs": []})))
     _wait(lambda: ID in node._plans and node._plans[ID].execution is not None and node._plans[ID].verdict)
-    plan = node._plans[ID]
-    assert plan.text == "wave your right hand" and plan.motion.n_frames == 40 and plan.trajectory.n_frames == traj.n_frames
-    assert plan.trajectory.upper_body_only  # replaced by the validated plan as executed
-    assert (plan.verdict, plan.mode) == ("pass", "upper_body")
-    log = plan.execution
-    assert log.mode == "upper_body" and log.times[-1] == pytest.approx(traj.duration_s, abs=0.05)
-    legs = cfg.lower_body
-    assert np.allclose(log.q_ref[:, legs], cfg.default_q[legs])  # the legs held the stand
+    shown = node._plans[ID]
+    assert shown.text == "wave your right hand" and shown.motion.n_frames == 40
+    assert shown.trajectory.n_frames == traj.n_frames  # the validated plan as executed
+    assert (shown.verdict, shown.mode) == ("pass", "upper_body")
+    log = shown.execution
+    assert log.mode == "upper_body" and log.controller == "g1_loco_ppo"  # executed by the stand policy
+    assert log.times[-1] > traj.duration_s  # soft start + plan + return
     assert node.server.plan.plan_id == ID  # shown on the page
     node.server._decide(node.server.on_confirm, "confirm")  # the page's Confirm button
     _wait(lambda: confirms == [ID], 10)

@@ -18,7 +18,8 @@ def _write_recording(path):
     from humanoid_lmm.retarget import retarget
     from humanoid_lmm.ros import topics
     from humanoid_lmm.ros.base import id_stamp
-    from humanoid_lmm.ros.convert import joint_state_msg, motion_to_msg, trajectory_to_msg
+    from humanoid_lmm.retarget import plan_execution
+    from humanoid_lmm.ros.convert import joint_state_msg, motion_to_msg, plan_to_msg
     from humanoid_lmm.ros.mcap_bag import McapBagWriter
     from humanoid_lmm.ros.recorder import RECORDED_TOPICS, qos_yaml
 
@@ -37,8 +38,9 @@ def _write_recording(path):
         status = lambda **s: String(data=json.dumps({"id": ID, "ok": True, **s}))  # noqa: E731
         put(topics.ACCEPTED, String(data=json.dumps({"id": ID, "text": "wave your right hand"})), 0.0)
         put(topics.MOTION, motion_to_msg(motion, stamp=id_stamp(ID)), 0.1)
-        put(topics.RETARGETED, trajectory_to_msg(traj, stamp=id_stamp(ID)), 0.2)
-        put(topics.VALIDATED, trajectory_to_msg(traj, stamp=id_stamp(ID), with_base=False), 0.25)  # no base
+        plan = plan_execution(traj)
+        put(topics.RETARGETED, plan_to_msg(plan, stamp=id_stamp(ID)), 0.2)
+        put(topics.VALIDATED, plan_to_msg(plan, stamp=id_stamp(ID)), 0.25)
         put(topics.STATUS, status(stage="validate", robot="g1", verdict="pass", mode="upper_body", repairs=["x"]), 0.3)
         put(topics.STATUS, status(stage="stream", done=False), 1.0)
         for k in range(50):  # 1 s at 50 Hz of "measured" joint states lagging the targets
@@ -46,7 +48,7 @@ def _write_recording(path):
             put(topics.TARGETS, joint_state_msg(traj.joint_names, q), 1.0 + k * 0.02)
             put(topics.JOINT_STATES, joint_state_msg(traj.joint_names, q - 0.01, effort=np.full(29, 2.0)), 1.01 + k * 0.02)
         put(topics.STATUS, status(stage="stream", done=True), 2.0)
-    return motion, traj
+    return motion, plan.reference
 
 
 def test_recording_replays_as_a_preview_plan(tmp_path):
@@ -57,7 +59,7 @@ def test_recording_replays_as_a_preview_plan(tmp_path):
     assert plan.plan_id == ID and plan.text == "wave your right hand" and plan.robot == "g1"
     assert (plan.verdict, plan.mode) == ("pass", "upper_body") and "repair: x" in plan.notes
     assert np.allclose(plan.motion.root_pos, motion.root_pos, atol=1e-9)
-    # the validated plan (joints only on its topic) with the base of the retargeted plan
+    # the validated plan as it was sent: joints and base
     assert np.allclose(plan.trajectory.q, traj.q) and np.allclose(plan.trajectory.root_pos, traj.root_pos)
     log = plan.execution
     assert log is not None and 45 <= log.n_steps <= 50 and 0.0 < log.times[0] < 0.05 and log.times[-1] < 1.0
