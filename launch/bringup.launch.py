@@ -11,7 +11,7 @@ import os
 
 from ament_index_python.packages import get_package_share_directory
 from launch import LaunchDescription
-from launch.actions import DeclareLaunchArgument, ExecuteProcess
+from launch.actions import DeclareLaunchArgument, ExecuteProcess, SetEnvironmentVariable
 from launch.conditions import IfCondition
 from launch.substitutions import LaunchConfiguration, PythonExpression
 from launch_ros.actions import Node
@@ -20,7 +20,10 @@ PACKAGE = "humanoid_lmm"
 
 
 def generate_launch_description():
+    from humanoid_lmm.control.attestation import KEY_ENV, new_launch_key
+
     params = os.path.join(get_package_share_directory(PACKAGE), "config", "nodes.yaml")
+    key_file = str(new_launch_key())  # this launch's plan-signing key, for our processes only (docs/safety.md)
     robot = LaunchConfiguration("robot")
     mode = LaunchConfiguration("mode")
     net_interface = LaunchConfiguration("net_interface")
@@ -35,6 +38,7 @@ def generate_launch_description():
                     parameters=[params, {**overrides, **(extra or {})}], condition=condition)
 
     return LaunchDescription([
+        SetEnvironmentVariable(KEY_ENV, key_file),
         DeclareLaunchArgument("robot", default_value="g1", choices=["g1", "h1"]),
         DeclareLaunchArgument("mode", default_value="sim", choices=["sim", "real"]),
         DeclareLaunchArgument("net_interface", default_value="lo"),
@@ -58,5 +62,10 @@ def generate_launch_description():
             cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface],
             output="screen",
             condition=IfCondition(PythonExpression(["'", mode, "' == 'sim'"])),
+        ),
+        ExecuteProcess(  # the dead-man supervisor: damping if the streamer's bridge goes silent
+            cmd=["humanoid-lmm", "supervise", "--robot", robot, "--transport", transport, "--link", mode,
+                 "--domain", domain_id, "--iface", net_interface],
+            output="screen",
         ),
     ])

@@ -30,8 +30,9 @@ def wait_for(pred, timeout_s, poll_s=0.001):
 
 
 @pytest.fixture
-def sim(g1, control):
-    s = SimRobotProcess(g1.name, control, DOMAIN, "lo")
+def sim(g1, control, request):
+    """The simulated robot, free-standing (``parametrize("sim", ["gantry"], indirect=True)``: on its gantry)."""
+    s = SimRobotProcess(g1.name, control, DOMAIN, "lo", base=getattr(request, "param", None))
     yield s
     s.close()
 
@@ -95,23 +96,32 @@ def test_validated_plan_streams_with_zero_clips(g1, validated_wave, bridge, sim)
     _run(bridge, plan)
     after = {k: v for k, v in bridge.events.counters().items() if k.startswith("clip_")}
     assert after == before == {}, after
-    errs = np.array([t[2] for t in bridge.trace])
+    errs = np.array([t[2] for t in list(bridge.trace)])  # list(deque): an atomic copy
     assert np.ptp(errs[:, g1.joint_index("left_elbow_joint")]) > 0.35  # the wave really moved (0..0.4 rad)
 
 
-def test_estop_gives_damping_within_50ms_and_latches(g1, bridge, sim, wave):
+@pytest.mark.parametrize("sim", ["gantry"], indirect=True)  # damped, a free robot goes down: hang it up
+def test_estop_gives_damping_within_50ms_latches_and_resets_only_at_rest(g1, bridge, sim, wave):
     bridge.play(wave(g1, seconds=3.0))
     time.sleep(0.8)
     bridge.estop("test button")
     dt = wait_for(lambda: np.all(sim.applied.kp == 0) and np.all(sim.applied.kd > 0), 1.0)
     assert dt is not None and dt < 0.05, dt
     assert bridge.phase == "damping" and bridge.events.count("estop") == 1
-    time.sleep(0.2)
     assert np.all(bridge.last_sent.kp == 0)  # still damping: latched
     with pytest.raises(SafetyError):
         bridge.play(wave(g1))
+    assert wait_for(lambda: np.max(np.abs(bridge.state.dq)) < 0.2, 10.0, 0.05) is not None
     bridge.reset()
     assert wait_for(lambda: np.all(sim.applied.kp > 0), 0.5) is not None
+
+
+def test_reset_is_refused_while_the_damped_robot_goes_down(g1, bridge, sim):
+    bridge.estop("test")
+    assert wait_for(lambda: sim.base[2] < 0.6, 5.0, 0.05) is not None  # free-standing and limp: it sinks
+    with pytest.raises(SafetyError, match="not at rest and upright"):
+        bridge.reset()
+    assert bridge.damping == "estop"
 
 
 def test_lost_robot_state_gives_watchdog_damping(g1, bridge, sim, control):

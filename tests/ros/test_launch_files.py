@@ -61,7 +61,8 @@ def test_launch_arguments_are_the_documented_ones():
 
 def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
     cmds = dict(graph_commands(LaunchArgs(robot="h1", mode="sim")))
-    assert set(cmds) == {spec.name for spec in NODES} | {"sim_robot"}  # optional nodes stay off by default
+    # + the simulated robot and the dead-man supervisor; optional nodes stay off by default
+    assert set(cmds) == {spec.name for spec in NODES} | {"sim_robot", "supervisor"}
     with_preview = dict(graph_commands(LaunchArgs(robot="h1", mode="sim", preview=True, preview_port=8123)))
     assert set(with_preview) == set(cmds) | {"humanoid_preview"}
     preview = yaml.safe_load(Path([x for x in with_preview["humanoid_preview"] if x.endswith(".yaml")][-1]).read_text())
@@ -84,8 +85,13 @@ def test_pip_launcher_starts_the_same_nodes_with_the_same_parameter_file():
     real = yaml.safe_load(Path([x for x in real_cmds["humanoid_streamer"] if x.endswith(".yaml")][-1]).read_text())
     real = real["humanoid_streamer"]["ros__parameters"]
     assert real["transport"] == "arm_sdk" and real["allow_lowcmd_policy"] is False  # the real robot's default
-    composed = dict(graph_commands(LaunchArgs(composed=True, mode="real")))
-    assert set(composed) == {"composed"}  # no simulated robot in real mode
+    composed = dict(graph_commands(LaunchArgs(composed=True, mode="sim")))
+    assert set(composed) == {"composed", "sim_robot", "supervisor"}
+    import pytest
+
+    from humanoid_lmm.errors import ConfigError
+    with pytest.raises(ConfigError, match="own process"):
+        graph_commands(LaunchArgs(composed=True, mode="real"))  # the bridge never shares torch's process on a robot
     for argv in [*cmds_all, *composed.values(), *g1.values(), *real_cmds.values()]:  # per-launch files
         for arg in argv:
             if "humanoid_lmm_launch_" in arg:

@@ -38,9 +38,15 @@ def _stream(args) -> int:
     from humanoid_lmm.execution import ExecutionPlan
     from humanoid_lmm.robots import load_robot_config
 
+    from humanoid_lmm.sim import validate
+
     plan = ExecutionPlan.load_npz(args.plan)
     cfg = load_robot_config(plan.robot)
     transport = "arm_sdk" if args.arm_sdk else "lowcmd"
+    report = validate(plan, transport=transport)  # nothing unvalidated is streamed: the file is checked again
+    if not report.passed:
+        log.error("plan refused: it does not pass validation as it is (%s):\n%s", transport, report)
+        return 3
     if transport == "lowcmd" and not args.no_motion_switcher and not args.allow_lowcmd_policy:
         log.error("rt/lowcmd on a real robot releases its built-in controller: the stack's policy then balances it. "
                   "Pass --allow-lowcmd-policy to do that (robot on its gantry the first time), or --arm-sdk.")
@@ -93,3 +99,33 @@ def register(subparsers) -> None:
     s.add_argument("--hold-s", type=float, default=1.0, help="hold the final pose this long before closing [s]")
     s.add_argument("--config", default=None, help="control.yaml (default: config/control.yaml)")
     s.set_defaults(func=_stream)
+    register_supervise(subparsers)
+
+
+def _supervise(args) -> int:
+    from humanoid_lmm.control.config import RobotLink, load_control_config
+    from humanoid_lmm.control.supervisor import Supervisor
+    from humanoid_lmm.robots import load_robot_config
+
+    control = load_control_config(args.config).for_link(RobotLink.parse(args.link))
+    sup = Supervisor(load_robot_config(args.robot), control, args.transport, args.domain, args.iface)
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sup.stop())
+    try:
+        sup.run()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def register_supervise(subparsers) -> None:
+    p = subparsers.add_parser("supervise", help="dead-man supervisor: damping if the bridge's command stream stops",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--robot", default="g1", choices=["g1", "h1"])
+    p.add_argument("--transport", default="lowcmd", choices=["lowcmd", "arm_sdk"])
+    p.add_argument("--link", default="sim", choices=["sim", "real"], help="robot link (sets the heartbeat timeout)")
+    p.add_argument("--domain", type=int, default=1)
+    p.add_argument("--iface", default="lo")
+    p.add_argument("--config", default=None, help="control.yaml (default: config/control.yaml)")
+    p.set_defaults(func=_supervise)

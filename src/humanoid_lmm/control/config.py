@@ -21,6 +21,7 @@ __all__ = [
     "RobotControlConfig",
     "RobotLink",
     "SimRobotConfig",
+    "SupervisorConfig",
     "WatchdogConfig",
     "load_control_config",
 ]
@@ -47,6 +48,15 @@ class WatchdogConfig:
 
     def __post_init__(self):
         _positive(self, "state_timeout_s", "sim_state_timeout_s")
+
+
+@dataclass(frozen=True)
+class SupervisorConfig:
+    heartbeat_timeout_s: float = 0.1  # the bridge's command stream silent this long -> the supervisor takes over
+    sim_heartbeat_timeout_s: float = 0.5  # the same against the simulated robot (a shared computer)
+
+    def __post_init__(self):
+        _positive(self, "heartbeat_timeout_s", "sim_heartbeat_timeout_s")
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,7 @@ class ControlConfig:
     bridge: BridgeConfig = field(default_factory=BridgeConfig)
     robots: dict = field(default_factory=lambda: {"g1": RobotControlConfig(), "h1": RobotControlConfig()})
     sim_robot: SimRobotConfig = field(default_factory=SimRobotConfig)
+    supervisor: SupervisorConfig = field(default_factory=SupervisorConfig)
 
     def robot(self, name: str) -> RobotControlConfig:
         if name not in self.robots:
@@ -104,7 +115,8 @@ class ControlConfig:
         process on a shared computer may pause longer than the real robot's 0.1 s)."""
         if RobotLink.parse(link) is RobotLink.REAL:
             return self
-        return replace(self, watchdog=replace(self.watchdog, state_timeout_s=self.watchdog.sim_state_timeout_s))
+        return replace(self, watchdog=replace(self.watchdog, state_timeout_s=self.watchdog.sim_state_timeout_s),
+                       supervisor=replace(self.supervisor, heartbeat_timeout_s=self.supervisor.sim_heartbeat_timeout_s))
 
 
 def _section(cls, raw, name: str):
@@ -131,4 +143,5 @@ def load_control_config(path: str | Path | None = None) -> ControlConfig:
         bridge=_section(BridgeConfig, raw.get("bridge"), "bridge"),
         robots=robots or ControlConfig().robots,
         sim_robot=_section(SimRobotConfig, raw.get("sim_robot"), "sim_robot"),
+        supervisor=_section(SupervisorConfig, raw.get("supervisor"), "supervisor"),
     )

@@ -16,7 +16,7 @@ from unitree_sdk2py.core.channel import ChannelFactoryInitialize
 
 from humanoid_lmm.errors import SafetyError
 
-__all__ = ["Publisher", "PolledReader", "count_publishers_samples", "init_dds", "open_publisher", "open_reader"]
+__all__ = ["Publisher", "PolledReader", "close", "count_publishers_samples", "init_dds", "open_publisher", "open_reader"]
 
 log = logging.getLogger("humanoid_lmm.control")
 _lock = threading.Lock()
@@ -26,9 +26,9 @@ _participant: DomainParticipant | None = None
 # the GIL. That made samples arrive late in a busy process (see PolledReader), and deleting an entity whose
 # listener was waiting deadlocked (at interpreter exit too: a writer of unitree_sdk2py's, whose
 # publication-matched listener fired when the simulated robot's process went away, hung pytest's exit).
-# Entities are kept for the life of the process; owners stop using them (`close()` = stop + mute).
-_keep: list = []
+# Without listeners an entity can be deleted at any time: owners `close()` what they opened.
 _topics: dict[str, Topic] = {}
+_open: set[int] = set()  # ids of the readers/writers open now (tests check nothing leaks)
 
 
 def init_dds(domain_id: int, interface: str | None) -> None:
@@ -54,23 +54,50 @@ def _topic(name: str, msg_type) -> Topic:
         return _topics[name]
 
 
-class Publisher:
+class _Entity:
+    _dds = None
+
+    def close(self) -> None:
+        """Delete the DDS entity now (idempotent)."""
+        if self._dds is not None:
+            self._dds.__del__()  # cyclonedds deletes in __del__; called explicitly, a later GC call is a no-op
+            self._dds = None
+            _open.discard(id(self))
+
+    @property
+    def closed(self) -> bool:
+        return self._dds is None
+
+
+class Publisher(_Entity):
     """A DDS writer with no listener; `Write(msg)` as unitree_sdk2py's ChannelPublisher."""
 
     def __init__(self, topic: str, msg_type):
-        self._writer = DataWriter(_participant, _topic(topic, msg_type))
+        self._dds = DataWriter(_participant, _topic(topic, msg_type))
+        _open.add(id(self))
 
     def Write(self, msg) -> None:  # noqa: N802 - the unitree_sdk2py name
-        self._writer.write(msg)
+        if self._dds is None:
+            raise SafetyError("write on a closed DDS publisher")
+        self._dds.write(msg)
 
 
 def open_publisher(topic: str, msg_type) -> Publisher:
-    pub = Publisher(topic, msg_type)
-    _keep.append(pub)
-    return pub
+    return Publisher(topic, msg_type)
 
 
-class PolledReader:
+def close(entity) -> None:
+    """Close a Publisher / PolledReader (None is fine)."""
+    if entity is not None:
+        entity.close()
+
+
+def open_entities() -> int:
+    """How many of our readers and writers are open in this process."""
+    return len(_open)
+
+
+class PolledReader(_Entity):
     """A DDS reader with no listener: the owner's control loop takes the samples (non-blocking).
 
     Listener callbacks run Python in the DDS receive thread, which then waits for the GIL; in a busy process the
@@ -81,12 +108,22 @@ class PolledReader:
 
     def __init__(self, topic: str, msg_type, depth: int = 1):
         qos = Qos(Policy.History.KeepLast(int(depth)))
-        self._reader = DataReader(_participant, _topic(topic, msg_type), qos)
+        self._dds = DataReader(_participant, _topic(topic, msg_type), qos)
         self.depth = int(depth)
+        _open.add(id(self))
 
     def take(self) -> list:
-        """All samples received since the last call, oldest first (at most `depth`)."""
-        return [m for m in self._reader.take(N=self.depth) if not isinstance(m, InvalidSample)]
+        """All samples received since the last call, oldest first (at most `depth`); [] once closed."""
+        if self._dds is None:
+            return []
+        return [m for m in self._dds.take(N=self.depth) if not isinstance(m, InvalidSample)]
+
+    def take_with_writers(self) -> list[tuple[object, int]]:
+        """Like take(), with the publication handle (which writer sent it) of each sample."""
+        if self._dds is None:
+            return []
+        return [(m, m.sample_info.publication_handle) for m in self._dds.take(N=self.depth)
+                if not isinstance(m, InvalidSample)]
 
     def latest(self):
         """The newest sample since the last call, or None."""
@@ -95,16 +132,17 @@ class PolledReader:
 
 
 def open_reader(topic: str, msg_type, depth: int = 1) -> PolledReader:
-    r = PolledReader(topic, msg_type, depth)
-    _keep.append(r)
-    return r
+    return PolledReader(topic, msg_type, depth)
 
 
 def count_publishers_samples(topic: str, msg_type, window_s: float, poll_s: float = 0.01) -> int:
     """Listen on `topic` for window_s [s]; return how many samples other writers sent (0 = free)."""
     reader = open_reader(topic, msg_type, depth=64)
-    n, t_end = 0, time.monotonic() + window_s
-    while time.monotonic() < t_end:
-        time.sleep(poll_s)
-        n += len(reader.take())
-    return n
+    try:
+        n, t_end = 0, time.monotonic() + window_s
+        while time.monotonic() < t_end:
+            time.sleep(poll_s)
+            n += len(reader.take())
+        return n
+    finally:
+        reader.close()

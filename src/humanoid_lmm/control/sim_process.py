@@ -22,8 +22,10 @@ def _serve(conn, robot_name: str, control, domain: int, interface: str, base: st
     sim.start()
     conn.send(("ready", sim.mode_machine))
     queries = {"q": lambda: sim.q.copy(), "applied": lambda: sim.applied, "stats": sim.stats,
-               "stop": sim.stop, "overruns": lambda: sim.loop.overruns, "base": lambda: sim.base_pos.copy(),
-               "pose": sim.pose, "reset": sim.reset_pose}
+               "stop": sim.stop, "resume": sim.loop.start, "overruns": lambda: sim.loop.overruns, "base": lambda: sim.base_pos.copy(),
+               "pose": sim.pose, "reset": sim.reset_pose, "reset_held": lambda: sim.reset_pose(held=True), "damping_since": lambda: sim.damping_since,
+               "last_command_t": lambda: sim.last_command_t}
+    calls = {"inject": sim.inject_state_fault}
     while True:
         try:
             name = conn.recv()
@@ -31,6 +33,9 @@ def _serve(conn, robot_name: str, control, domain: int, interface: str, base: st
             break
         if name == "close":
             break
+        if isinstance(name, tuple):  # (call, *args)
+            conn.send(calls[name[0]](*name[1:]))
+            continue
         conn.send(queries[name]())
     sim.close()
     conn.send(None)
@@ -71,9 +76,22 @@ class SimRobotProcess:
         """Ground truth: (pelvis position (3,), pelvis quaternion wxyz (4,), joints (n,))."""
         return self._ask("pose")
 
-    def reset(self) -> None:
-        """Put the robot back on its feet in the stand pose at the origin (after a fall)."""
-        self._ask("reset")
+    def reset(self, held: bool = False) -> None:
+        """Put the robot back on its feet in the stand pose at the origin (after a fall); held: SimRobot.reset_pose."""
+        self._ask("reset_held" if held else "reset")
+
+    def inject_state_fault(self, kind: str, seconds: float) -> None:
+        """rt/lowstate dropped / NaN / Inf / bad CRC for `seconds` (SimRobot.inject_state_fault)."""
+        self._ask(("inject", kind, seconds))
+
+    @property
+    def damping_since(self) -> float | None:
+        """time.monotonic() since which the robot applies damping (None: it does not)."""
+        return self._ask("damping_since")
+
+    @property
+    def last_command_t(self) -> float | None:
+        return self._ask("last_command_t")
 
     @property
     def applied(self):
@@ -85,6 +103,10 @@ class SimRobotProcess:
     def stop(self) -> None:
         """The robot goes silent (stops rt/lowstate) but keeps answering here."""
         self._ask("stop")
+
+    def resume(self) -> None:
+        """The silent robot comes back (its loop runs again)."""
+        self._ask("resume")
 
     def close(self) -> None:
         if self._proc.is_alive():

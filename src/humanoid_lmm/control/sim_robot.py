@@ -67,6 +67,10 @@ class SimRobot:
         self.loop_lock = threading.Lock()  # physics steps vs reset_pose from another thread
         self._counts = {"ticks": 0, "lowcmd_ok": 0, "arm_sdk_ok": 0, "rejected_crc": 0, "rejected_mode_machine": 0}
         self.applied: JointCommand | None = None  # the command applied at the last tick
+        self.damping_since: float | None = None  # time.monotonic() the applied command became damping (kp 0)
+        self.last_command_t: float | None = None  # time.monotonic() the last valid rt/lowcmd / rt/arm_sdk arrived
+        self._state_fault: tuple[str, float] | None = None  # (kind, until monotonic time): fault injection
+        self._held: tuple[np.ndarray, np.ndarray] | None = None  # (qpos, qvel) a person holds while damping
         self._state = new_state(robot)
         self._sport = unitree_go_msg_dds__SportModeState_()
         self._pub = self._sport_pub = None
@@ -96,7 +100,9 @@ class SimRobot:
     def close(self) -> None:
         self.stop()
         self._closed = True
-        self._subs, self._pub = [], None
+        for entity in [r for _, r in self._subs] + [self._pub, self._sport_pub]:
+            dds.close(entity)
+        self._subs, self._pub, self._sport_pub = [], None, None
 
     def _on_cmd(self, msg, topic: str) -> None:
         if self._closed:
@@ -112,6 +118,7 @@ class SimRobot:
             self._count("rejected_crc", f"{topic}: non-finite fields")
             return
         with self._lock:
+            self.last_command_t = time.monotonic()
             if topic == "lowcmd":
                 self._lowcmd = c
                 self._counts["lowcmd_ok"] += 1
@@ -143,8 +150,18 @@ class SimRobot:
     def step(self, c: JointCommand | None = None) -> None:
         """Advance 1/rate_hz of simulated time under command c (default: the command in force)."""
         c = c or self.command()
+        damping = bool(np.all(c.kp == 0) and np.any(c.kd > 0))
+        if self._held is not None and not damping:
+            self._held = None  # the controller has it again: the person lets go
         for _ in range(self.substeps):
             self.plant.step(c)
+        if self._held is not None:
+            d = self.mj.data
+            d.qpos[:], d.qvel[:] = self._held
+        if damping and self.damping_since is None:
+            self.damping_since = time.monotonic()
+        elif not damping:
+            self.damping_since = None
         self.applied = c
 
     def _tick(self) -> None:
@@ -155,7 +172,19 @@ class SimRobot:
             self.step()
             self._publish_state()
 
+    def inject_state_fault(self, kind: str, seconds: float) -> None:
+        """Fault injection for the test suite: for `seconds`, rt/lowstate is "drop"ped, carries "nan" or "inf"
+        joint positions (with a valid CRC), or a "bad_crc"."""
+        if kind not in ("drop", "nan", "inf", "bad_crc"):
+            raise ValueError(f"state fault {kind!r}; valid choices: ['drop', 'nan', 'inf', 'bad_crc']")
+        self._state_fault = (kind, time.monotonic() + float(seconds))
+
     def _publish_state(self) -> None:
+        fault = self._state_fault
+        if fault is not None and time.monotonic() > fault[1]:
+            fault = self._state_fault = None
+        if fault is not None and fault[0] == "drop":
+            return
         s, st = self.plant.state(), self._state
         for i, slot in enumerate(self.robot.motor_index):
             ms = st.motor_state[int(slot)]
@@ -169,7 +198,11 @@ class SimRobot:
         with self._lock:
             self._counts["ticks"] += 1
             st.tick = self._counts["ticks"]
+        if fault is not None and fault[0] in ("nan", "inf"):
+            st.motor_state[int(self.robot.motor_index[0])].q = float("nan") if fault[0] == "nan" else float("inf")
         set_crc(st)
+        if fault is not None and fault[0] == "bad_crc":
+            st.crc ^= 0x1
         self._pub.Write(st)
         sp = self._sport
         sp.position = [float(x) for x in s.base_pos]
@@ -190,11 +223,17 @@ class SimRobot:
         s = self.plant.state()
         return s.base_pos, s.quat, s.q
 
-    def reset_pose(self) -> None:
-        """Back on its feet in the stand pose at the origin (benches, after a fall); keeps the DDS link."""
+    def reset_pose(self, held: bool = False) -> None:
+        """Back on its feet in the stand pose at the origin (benches, after a fall); keeps the DDS link.
+
+        held: a person holds it still there while it is damped (as after an e-stop, before the reset), and lets
+        go at the first command that is not damping.
+        """
         with self.loop_lock:
             self.plant.place(self.builtin.controller.stand_pose())
             self.builtin.reset(self.plant.state())
+            d = self.mj.data
+            self._held = (d.qpos.copy(), np.zeros_like(d.qvel)) if held else None
 
     def run_forever(self, print_every_s: float = 5.0) -> None:
         """CLI: run until Ctrl-C, logging the counters."""

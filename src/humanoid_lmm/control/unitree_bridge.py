@@ -39,6 +39,8 @@ from humanoid_lmm.robots import RobotConfig
 __all__ = ["UnitreeBridge"]
 
 log = logging.getLogger("humanoid_lmm.control")
+RESET_MAX_TILT_RAD = 0.3  # a reset needs the pelvis upright ...
+RESET_MAX_JOINT_SPEED = 1.0  # [rad/s] ... and every joint nearly still
 
 
 class UnitreeBridge:
@@ -68,7 +70,8 @@ class UnitreeBridge:
         self._fault_weight = 0.0  # arm_sdk: the weight ramping down after a fault
         self._cmd = new_command(robot)
         self._current: JointCommand | None = None  # the executor's latest command (resent between its steps)
-        self._pub = self._sub = None
+        self._pub = self._sub = self._monitor = None
+        self._own_writer: int | None = None  # publication handle of our writer, as our monitor sees it
         self._closed = False
         self._ticks = 0
         # The executor runs on its own clock: exactly one control period per step, whatever the loop's jitter,
@@ -102,14 +105,21 @@ class UnitreeBridge:
             self.events.record("second_publisher", f"{others} samples on {topic} from another process: refusing")
             raise SafetyError(f"another process already publishes {topic} ({others} samples in "
                               f"{self.cfg.bridge.second_publisher_window_s} s); refusing to start")
-        self._sub = dds.open_reader(TOPIC_LOWSTATE, state_t)  # polled by the loop: newest state each tick
-        self._wait_state("before start")
-        if self.transport == "lowcmd" and self.robot.message_family == "hg":
-            self._release_builtin_controller()
-            self._state = None
-            self._wait_state("after the controller release")  # never start from the pre-release pose
-        with self._lock:
-            self.executor.start(robot_state(self._state))
+        try:
+            self._sub = dds.open_reader(TOPIC_LOWSTATE, state_t)  # polled by the loop: newest state each tick
+            self._wait_state("before start")
+            if self.transport == "lowcmd" and self.robot.message_family == "hg":
+                self._release_builtin_controller()
+                self._state = None
+                self._wait_state("after the controller release")  # never start from the pre-release pose
+            with self._lock:
+                self.executor.start(robot_state(self._state))
+            # our own topic, read back: a sample from any other writer mid-motion is a second publisher
+            # (depth 2: decoding a LowCmd_ costs ~0.2 ms; a second writer is still seen within a few checks)
+            self._monitor = dds.open_reader(topic, cmd_t, depth=2)
+        except BaseException:
+            self._close_entities()  # a failed start leaves nothing open (the node retries every few seconds)
+            raise
         self._pub = dds.open_publisher(topic, cmd_t)
         self.events.record("start", f"{self.transport} on {topic} at {self.rate_hz:g} Hz, controller "
                                     f"{self.executor.active.name if self.executor.active else 'built-in'}, "
@@ -125,21 +135,32 @@ class UnitreeBridge:
                               f"{self.cfg.bridge.state_wait_s} s {when}: robot (or sim-robot) not running?")
 
     def close(self, timeout_s: float = 5.0) -> None:
-        """arm_sdk: wind the plan down and ramp the weight to 0. lowcmd: end in damping (never a stale command)."""
+        """arm_sdk: wind the plan down and ramp the weight to 0 (also after a fault: the ramp is finished first).
+        lowcmd: end in damping (never a stale command). Then every DDS entity is deleted."""
         if self._pub is None:
+            self._close_entities()
             return
-        if self.transport == "arm_sdk" and self._damping is None:
-            with self._lock:
-                self.executor.cancel(self._exec_t)
-            t_end = time.monotonic() + timeout_s
-            while self.executor.busy and time.monotonic() < t_end and self.loop.running:
-                time.sleep(0.02)
-        elif self.transport == "lowcmd" and self._damping is None:
+        t_end = time.monotonic() + timeout_s
+        if self.transport == "arm_sdk":
+            if self._damping is None:
+                with self._lock:
+                    self.executor.cancel(self._exec_t)
+                while self.executor.busy and time.monotonic() < t_end and self.loop.running:
+                    time.sleep(0.02)
+            else:
+                while self._fault_weight > 0.0 and time.monotonic() < t_end and self.loop.running:
+                    time.sleep(0.02)
+        elif self._damping is None:
             self.enter_damping("close", "bridge closed: damping")
             time.sleep(0.05)
         self.loop.stop()
         self._closed = True
-        self._pub = None
+        self._close_entities()
+
+    def _close_entities(self) -> None:
+        for name in ("_pub", "_sub", "_monitor"):
+            dds.close(getattr(self, name))
+            setattr(self, name, None)
 
     def _release_builtin_controller(self) -> None:
         if not self.motion_switcher:
@@ -224,10 +245,19 @@ class UnitreeBridge:
                 self.events.record("damping", f"{what} after {kind}")
 
     def reset(self) -> None:
-        """Clear a latched fault: the executor starts over from the measured state (no jump)."""
+        """Clear a latched fault: the executor starts over from the measured state (no jump). Needs fresh and sane
+        state: finite, the pelvis upright, the joints nearly still (a robot that went down in damping is put
+        back on its feet - or on its gantry - by a person first)."""
         with self._lock:
             if self._state is None or self.watchdog.check(time.monotonic()) == "watchdog_state":
                 raise SafetyError("cannot reset: no fresh robot state")
+            st = self._state
+            w, x, y, z = st.quat
+            tilt = float(np.arccos(np.clip(1.0 - 2.0 * (x * x + y * y), -1.0, 1.0)))
+            fast = float(np.max(np.abs(st.dq)))
+            if tilt > RESET_MAX_TILT_RAD or fast > RESET_MAX_JOINT_SPEED:
+                raise SafetyError(f"cannot reset: robot not at rest and upright (tilt {tilt:.2f} rad, fastest joint "
+                                  f"{fast:.2f} rad/s; limits {RESET_MAX_TILT_RAD} rad, {RESET_MAX_JOINT_SPEED} rad/s)")
             self.executor.start(robot_state(self._state))
             self._current = None
             self.events.record("reset", f"fault {self._damping!r} cleared; standing from the measured pose")
@@ -252,6 +282,8 @@ class UnitreeBridge:
                 age = self.watchdog.state_age(t)
                 self.enter_damping(reason, f"{reason}: state age {age * 1e3:.0f} ms, phase {self.executor.phase}")
                 return
+            if self._ticks % self.decimation == 0 and self._other_publisher():
+                return
             if self._current is None or self._ticks % self.decimation == 0:
                 try:
                     cmd = self.executor.step(robot_state(self._state), self._exec_t)
@@ -269,6 +301,17 @@ class UnitreeBridge:
                     self.step_hook(robot_state(self._state), cmd, self.executor)
             self._ticks += 1
             self._publish(self._current)
+
+    def _other_publisher(self) -> bool:
+        """A sample on our topic from a writer that is not ours (checked at the controller rate) -> damping."""
+        for _, writer in self._monitor.take_with_writers():
+            if self._own_writer is None and self.sent:
+                self._own_writer = writer  # the start-up check found the topic silent: the first writer is us
+            if self._own_writer is not None and writer != self._own_writer:
+                self.enter_damping("second_publisher", f"another process started publishing {self.topic} "
+                                                       "mid-motion: damping")
+                return True
+        return False
 
     def _loop_died(self, error: BaseException) -> None:
         """RateLoop hook: the loop is ending on an exception - make sure damping is latched and on the wire."""

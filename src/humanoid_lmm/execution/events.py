@@ -13,7 +13,8 @@ __all__ = ["Event", "EventLog"]
 log = logging.getLogger("humanoid_lmm.control")
 
 # Events at these levels make the diagnostics status ERROR / WARN.
-ERROR_KINDS = {"estop", "watchdog_state", "watchdog_upstream", "non_finite", "second_publisher", "damping"}
+ERROR_KINDS = {"estop", "watchdog_state", "non_finite", "second_publisher", "damping", "tick_exception",
+               "reset_refused", "plan_refused"}
 WARN_KINDS = {"clip_position", "clip_velocity", "clip_acceleration", "clip_torque", "rejected_crc",
               "rejected_mode_machine", "motion_switcher_skipped"}
 

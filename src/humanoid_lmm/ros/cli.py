@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
 
 
 def up(args: argparse.Namespace) -> int:
@@ -15,7 +17,10 @@ def up(args: argparse.Namespace) -> int:
     if la.mode == "real":
         print("humanoid-lmm up: REAL robot mode: commands go to the robot through the safety filter; "
               "keep the e-stop (ros2 topic pub /humanoid/estop std_msgs/Bool '{data: true}') at hand.")
-    return Launcher(la).start().wait()
+    launcher = Launcher(la).start()
+    print(f"humanoid-lmm up: this launch's key (signed plans, `humanoid-lmm reset-estop --key-file ...`): "
+          f"{launcher.key_file}")
+    return launcher.wait()
 
 
 def say(args: argparse.Namespace) -> int:
@@ -83,6 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("text")
     s.add_argument("--timeout", type=float, default=60.0, help="[s] give up waiting for the final stage")
     s.set_defaults(func=say)
+    register_reset(sub)
     r = sub.add_parser("record", help="record the running graph's topics to MCAP (rosbag2 layout, ROS 2 schemas)",
                        description="Examples:\n  humanoid-lmm record -o out.mcap              # until Ctrl-C\n"
                                    "  humanoid-lmm record -o bags/run1 --duration 30   # rosbag2 bag folder\n"
@@ -109,3 +115,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--reject", action="store_true", help="reject instead of confirm")
     c.add_argument("--timeout", type=float, default=10.0, help="[s] wait for the holder's answer")
     c.set_defaults(func=confirm)
+
+
+def reset_estop(args: argparse.Namespace) -> int:
+    """Publish a signed, fresh reset token on /humanoid/reset_estop (the streamer also checks the robot state)."""
+    import rclpy
+    from rclpy.node import Node
+    from std_msgs.msg import String
+
+    from humanoid_lmm.control.attestation import PlanSigner, load_launch_key
+    from humanoid_lmm.ros import qos, topics
+
+    signer = PlanSigner(load_launch_key(args.key_file))
+    rclpy.init()
+    node = Node("humanoid_reset_estop")
+    pub = node.create_publisher(String, topics.RESET_ESTOP, qos.ESTOP)
+    try:
+        deadline = time.monotonic() + args.timeout
+        while pub.get_subscription_count() == 0:
+            if time.monotonic() > deadline:
+                print("humanoid-lmm reset-estop: no streamer subscribes /humanoid/reset_estop", file=sys.stderr)
+                return 1
+            rclpy.spin_once(node, timeout_sec=0.05)
+        pub.publish(String(data=signer.reset_token()))
+        rclpy.spin_once(node, timeout_sec=0.3)
+        print("reset requested: the streamer resets only with fresh, upright, still robot state (see /diagnostics)")
+        return 0
+    finally:
+        node.destroy_node()
+        rclpy.shutdown()
+
+
+def register_reset(sub: argparse._SubParsersAction) -> None:
+    r = sub.add_parser("reset-estop", help="clear a latched e-stop (needs this launch's key; the robot at rest)")
+    r.add_argument("--key-file", default=None, help="the launch key (default: $HUMANOID_LMM_KEY_FILE)")
+    r.add_argument("--timeout", type=float, default=10.0)
+    r.set_defaults(func=reset_estop)

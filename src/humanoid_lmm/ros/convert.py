@@ -49,13 +49,24 @@ def _seconds(d: Duration) -> float:
     return d.sec + d.nanosec * 1e-9
 
 
+MAX_POINTS = 60_000  # at most 2 minutes at 500 Hz in one message
+MAX_NAMES = 128
+MAX_DURATION_S = 600.0
+
+
 def _fps_from_times(times: list[float]) -> float:
     if len(times) < 2:
         return 20.0
-    dt = np.diff(times)
+    t = np.asarray(times, float)
+    if not np.all(np.isfinite(t)) or t[-1] > MAX_DURATION_S or t[0] < 0:
+        raise MotionError(f"trajectory message times must lie in [0, {MAX_DURATION_S:g}] s")
+    dt = np.diff(t)
     if np.any(dt <= 0):
         raise MotionError("trajectory message time_from_start must increase strictly")
-    return round(float(1.0 / np.median(dt)), 6)  # times are whole nanoseconds
+    med = float(np.median(dt))
+    if np.max(np.abs(dt - med)) > 0.01 * med + 2e-9:
+        raise MotionError("trajectory message points must be evenly spaced in time (one frame rate)")
+    return round(1.0 / med, 6)  # times are whole nanoseconds
 
 
 def motion_to_msg(motion: Motion, stamp=None) -> MultiDOFJointTrajectory:
@@ -125,10 +136,16 @@ def trajectory_to_msg(traj: RobotTrajectory, stamp=None, with_base: bool = True,
 
 
 def msg_to_trajectory(msg: JointTrajectory, robot: str) -> RobotTrajectory:
+    """A RobotTrajectory from a JointTrajectory; anything malformed raises MotionError saying what."""
     names = list(msg.joint_names)
     if not msg.points:
         raise MotionError("trajectory message has no points")
-    values = np.array([p.positions for p in msg.points], dtype=float)
+    if len(msg.points) > MAX_POINTS or len(names) > MAX_NAMES:
+        raise MotionError(f"trajectory message too large: {len(msg.points)} points x {len(names)} names "
+                          f"(limits {MAX_POINTS} x {MAX_NAMES})")
+    if any(len(p.positions) != len(names) for p in msg.points):
+        raise MotionError(f"trajectory message: every point needs {len(names)} positions, one per joint name")
+    values = np.array([p.positions for p in msg.points], dtype=float).reshape(len(msg.points), len(names))
     if values.shape[1] != len(names):
         raise MotionError(f"trajectory message: {values.shape[1]} positions per point for {len(names)} joints")
     if len(set(names)) != len(names):
@@ -165,6 +182,8 @@ def plan_to_msg(plan: ExecutionPlan, stamp=None) -> JointTrajectory:
 
 def msg_to_plan(msg: JointTrajectory, robot: str) -> ExecutionPlan:
     """Inverse of `plan_to_msg`; a malformed message raises MotionError / ConfigError naming what is wrong."""
+    if len(msg.header.frame_id) > 65536:
+        raise ConfigError("plan message header.frame_id is too long for a plan header")
     try:
         head = json.loads(msg.header.frame_id or "{}")
     except ValueError as e:
@@ -178,7 +197,12 @@ def msg_to_plan(msg: JointTrajectory, robot: str) -> ExecutionPlan:
     def block(names):
         return values[:, [col[n] for n in names]] if all(n in col for n in names) else None
 
-    return ExecutionPlan.from_header(head, traj, block(VELOCITY_NAMES), block(TORSO_NAMES))
+    try:
+        return ExecutionPlan.from_header(head, traj, block(VELOCITY_NAMES), block(TORSO_NAMES))
+    except (TypeError, ValueError, KeyError) as e:  # ConfigError / MotionError are ValueErrors too
+        if isinstance(e, (ConfigError, MotionError)):
+            raise
+        raise ConfigError(f"plan message header is malformed: {type(e).__name__}: {e}") from None
 
 
 def joint_state_msg(names, q, dq=None, effort=None, stamp=None) -> JointState:

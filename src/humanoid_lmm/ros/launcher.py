@@ -19,6 +19,8 @@ from pathlib import Path
 import yaml
 
 from humanoid_lmm import project_root
+from humanoid_lmm.control.attestation import KEY_ENV, new_launch_key
+from humanoid_lmm.errors import ConfigError
 from humanoid_lmm.ros.graph import NODES, PARAM_FILE, PREVIEW
 
 __all__ = ["LaunchArgs", "graph_commands", "Launcher"]
@@ -39,6 +41,7 @@ class LaunchArgs:
     record: str = ""  # "" = no recording; else an .mcap file or a rosbag2 bag folder (ros/recorder.py)
     preview: bool = False  # the optional 3D preview node (ros/preview_node.py, off by default)
     preview_port: int = 8080
+    sim_robot: bool = True  # sim mode: start the simulated robot too (tests that run their own set it False)
 
 
 def _overrides_file(a: LaunchArgs, node_params: dict[str, dict]) -> Path:
@@ -57,7 +60,8 @@ def _ros_args(overrides: Path) -> list[str]:
     return ["--ros-args", "--params-file", str(project_root() / PARAM_FILE), "--params-file", str(overrides)]
 
 
-REALTIME = ("sim_robot", "humanoid_streamer", "composed")  # processes that keep their normal priority
+SUPERVISOR = "supervisor"
+REALTIME = ("sim_robot", "humanoid_streamer", "composed", SUPERVISOR)  # processes that keep their normal priority
 
 
 def transport_of(a: LaunchArgs) -> str:
@@ -86,8 +90,11 @@ def graph_commands(a: LaunchArgs) -> list[tuple[str, list[str]]]:
     optional = [PREVIEW] if a.preview else []
     node_params[PREVIEW.name] = {"port": a.preview_port}
     overrides = _overrides_file(a, {spec.name: node_params.get(spec.name, {}) for spec in (*NODES, *optional)})
+    if a.composed and a.mode == "real":
+        raise ConfigError("--composed is simulation only: on the real robot the bridge runs in its own process "
+                          "(its 500 Hz loop must not share a process with torch and MuJoCo)")
     procs = []
-    if a.mode == "sim":
+    if a.mode == "sim" and a.sim_robot:
         procs.append(("sim_robot", [py, "-m", "humanoid_lmm.cli", "sim-robot", "--robot", a.robot,
                                     "--domain", str(a.domain_id), "--iface", a.net_interface,
                                     "--base", "gantry" if gantry else "free"]))
@@ -102,6 +109,10 @@ def graph_commands(a: LaunchArgs) -> list[tuple[str, list[str]]]:
         procs.append((spec.name, argv + ["-r", f"__node:={spec.name}"]))
     if a.record:
         procs.append(("recorder", [py, "-m", "humanoid_lmm.ros.recorder", "--output", str(Path(a.record).resolve())]))
+    # the dead-man: a minimal process of its own that damps the robot if the streamer's bridge goes silent
+    procs.append((SUPERVISOR, [py, "-m", "humanoid_lmm.cli", "supervise", "--robot", a.robot, "--transport",
+                               transport_of(a), "--link", a.mode, "--domain", str(a.domain_id),
+                               "--iface", a.net_interface]))
     return procs
 
 
@@ -112,6 +123,8 @@ class Launcher:
         self.args = args
         self.env = {**os.environ, **(env or {})}
         self.env.setdefault("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
+        self.key_file = new_launch_key()  # this launch's signing key: only our processes get its path
+        self.env[KEY_ENV] = str(self.key_file)
         self.procs: list[tuple[str, subprocess.Popen]] = []
 
     def start(self) -> "Launcher":
@@ -131,14 +144,16 @@ class Launcher:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop_processes(timeout)
+        self.key_file.unlink(missing_ok=True)
         for _, p in self.procs:  # the launch-argument parameter files written by graph_commands
             for arg in p.args:
                 if str(arg).startswith(tempfile.gettempdir()) and "humanoid_lmm_launch_" in str(arg):
                     Path(arg).unlink(missing_ok=True)
 
-    def _stop_processes(self, timeout: float) -> None:
+    def _stop_processes(self, timeout: float, procs: list | None = None) -> None:
+        procs = [p for _, p in self.procs] if procs is None else procs
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
-            alive = [p for _, p in self.procs if p.poll() is None]
+            alive = [p for p in procs if p.poll() is None]
             for p in alive:
                 try:
                     os.killpg(p.pid, sig)
@@ -157,13 +172,22 @@ class Launcher:
         self.stop()
 
     def wait(self) -> int:
+        """Run until Ctrl-C / SIGTERM (exit 0) or until a process ends. Then every process is stopped - except
+        the supervisor after a failure: it keeps the robot in damping until the operator stops it (Ctrl-C)."""
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         try:
             while (ended := self.poll()) is None:
                 time.sleep(0.2)
+            label, code = ended
+            self._stop_processes(10.0, [p for lbl, p in self.procs if lbl != SUPERVISOR])
+            print(f"humanoid-lmm up: process {label!r} exited with code {code}; stopped the others", file=sys.stderr)
+            supervisor = [p for lbl, p in self.procs if lbl == SUPERVISOR and p.poll() is None]
+            if supervisor:
+                print(f"humanoid-lmm up: the supervisor (pid {supervisor[0].pid}) keeps the robot in damping; "
+                      "Ctrl-C stops it once the robot is safe", file=sys.stderr)
+                supervisor[0].wait()
+            return code or 1
         except KeyboardInterrupt:
             return 0
         finally:
             self.stop()
-        label, code = ended
-        print(f"humanoid-lmm up: process {label!r} exited with code {code}; stopped the others", file=sys.stderr)
-        return code or 1

@@ -8,9 +8,10 @@ __all__ = ["COMMANDS", "PLANS", "STREAM", "STATUS", "ESTOP"]
 COMMANDS = QoSProfile(depth=10, history=HistoryPolicy.KEEP_LAST, reliability=ReliabilityPolicy.RELIABLE,
                       durability=DurabilityPolicy.VOLATILE)
 ESTOP = COMMANDS
-# Motions and trajectories: large, reliable; the latest plan stays available to a late subscriber.
-PLANS = QoSProfile(depth=1, history=HistoryPolicy.KEEP_LAST, reliability=ReliabilityPolicy.RELIABLE,
-                   durability=DurabilityPolicy.TRANSIENT_LOCAL)
+# Motions, trajectories and plans: large, reliable, VOLATILE: a node that (re)starts never receives an old plan
+# again (a latched plan replayed by a restarted streamer would move the robot without a command).
+PLANS = QoSProfile(depth=2, history=HistoryPolicy.KEEP_LAST, reliability=ReliabilityPolicy.RELIABLE,
+                   durability=DurabilityPolicy.VOLATILE)
 # Streamed joint targets / joint states at 50 Hz: the newest sample is all that matters (SensorDataQoS-like).
 STREAM = QoSProfile(depth=5, history=HistoryPolicy.KEEP_LAST, reliability=ReliabilityPolicy.BEST_EFFORT,
                     durability=DurabilityPolicy.VOLATILE)

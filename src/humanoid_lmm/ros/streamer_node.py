@@ -23,7 +23,7 @@ import numpy as np
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from rclpy.callback_groups import ReentrantCallbackGroup
 from sensor_msgs.msg import JointState
-from std_msgs.msg import Bool
+from std_msgs.msg import Bool, String
 from std_srvs.srv import Trigger
 from trajectory_msgs.msg import JointTrajectory
 
@@ -53,6 +53,7 @@ class StreamerNode(StageNode):
         for name, default in (("robot", "g1"), ("mode", "sim"), ("net_interface", "lo"), ("domain_id", 1),
                               ("transport", ""), ("allow_lowcmd_policy", False), ("gantry", False),
                               ("require_confirmation", False), ("confirmation_timeout_s", 30.0),
+                              ("plan_max_age_s", 10.0),
                               ("publish_rate", 50.0)):
             self.declare_parameter(name, default)
         p = {n: self.get_parameter(n).value for n in ("robot", "mode", "net_interface", "domain_id", "transport",
@@ -73,6 +74,9 @@ class StreamerNode(StageNode):
         self.bridge = UnitreeBridge(self.config, load_control_config().for_link(self.link), transport,
                                     domain_id=int(p["domain_id"]), interface=p["net_interface"],
                                     motion_switcher=self.link is RobotLink.REAL, free_standing=not p["gantry"])
+        from humanoid_lmm.control.attestation import PlanSigner, load_launch_key
+
+        self._signer = PlanSigner(load_launch_key())  # plays only plans the validator of this launch signed
         self._truth = None
         self._confirm = None
         if self.get_parameter("require_confirmation").value:
@@ -92,7 +96,7 @@ class StreamerNode(StageNode):
                                  callback_group=ReentrantCallbackGroup())  # may wait for the bridge
         self.create_subscription(Bool, topics.ESTOP, lambda m: m.data and self._estop("topic"), qos.ESTOP)
         self.create_service(Trigger, topics.ESTOP_SRV, lambda req, res: self._trigger(res, self._estop, "service"))
-        self.create_service(Trigger, topics.RESET_ESTOP_SRV, lambda req, res: self._trigger(res, self.bridge.reset))
+        self.create_subscription(String, topics.RESET_ESTOP, self._reset, qos.ESTOP)
         self.create_service(Trigger, topics.CANCEL_SRV, lambda req, res: self._trigger(res, self.bridge.cancel))
         self.create_timer(1.0 / float(self.get_parameter("publish_rate").value), self._publish)
         self.create_timer(1.0, self._publish_diagnostics)
@@ -137,6 +141,17 @@ class StreamerNode(StageNode):
             self.publish_status(active["id"], False, active["started"], error=f"e-stop ({source}): damping")
         return True
 
+    def _reset(self, msg) -> None:
+        """Clear a latched fault: only with a signed, fresh token (an authorised source) and sane robot state."""
+        try:
+            self._signer.check_reset(msg.data)
+            self.bridge.reset()
+        except HumanoidLMMError as e:
+            self.bridge.events.record("reset_refused", str(e))
+            self.get_logger().error(f"e-stop reset refused: {e}")
+            return
+        self.get_logger().warning("e-stop reset: standing from the measured pose")
+
     def _trigger(self, response, action, *args):
         try:
             action(*args)
@@ -154,6 +169,7 @@ class StreamerNode(StageNode):
             if not self._ready.wait(BRIDGE_WAIT_S):
                 raise SafetyError(f"robot bridge not running ({self.bridge.phase}); nothing sent")
             plan = msg_to_plan(msg, self.config.name)
+            self._signer.check(plan, float(self.get_parameter("plan_max_age_s").value))
             if self._confirm is not None and not self._confirmed(command_id, plan, started):
                 return
             self.bridge.play(plan)

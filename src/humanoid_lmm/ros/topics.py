@@ -11,7 +11,7 @@ STATUS = "/humanoid/status"  # std_msgs/String JSON, one per stage per command
 DIAGNOSTICS = "/diagnostics"  # diagnostic_msgs/DiagnosticArray
 ESTOP = "/humanoid/estop"  # std_msgs/Bool: true = e-stop (latched), services below
 ESTOP_SRV = "/humanoid/estop"  # std_srvs/Trigger
-RESET_ESTOP_SRV = "/humanoid/reset_estop"  # std_srvs/Trigger
+RESET_ESTOP = "/humanoid/reset_estop"  # std_msgs/String: a signed reset token (`humanoid-lmm reset-estop`)
 CANCEL_SRV = "/humanoid/cancel"  # std_srvs/Trigger
 CONFIRM = "/humanoid/confirm"  # std_msgs/String: id of a held plan to confirm (real mode: the operator's go)
 REJECT = "/humanoid/reject"  # std_msgs/String: id of a held plan to reject

@@ -28,7 +28,10 @@ class ValidatorNode(StageNode):
         from humanoid_lmm.execution import ExecutionPlan
         from humanoid_lmm.robots import RobotTrajectory, load_robot_config
 
+        from humanoid_lmm.control.attestation import PlanSigner, load_launch_key
+
         self._sim = sim
+        self._signer = PlanSigner(load_launch_key())  # the streamer plays only plans this node signed
         self.declare_parameter("robot", "g1")
         self.declare_parameter("repair", True)
         self.declare_parameter("transport", "lowcmd")
@@ -59,7 +62,7 @@ class ValidatorNode(StageNode):
             self.publish_status(command_id, False, started, error="validation failed: " +
                                 "; ".join(str(f) for f in report.failures[:5]), **detail)
             return
-        self._pub.publish(plan_to_msg(plan, stamp=msg.header.stamp))
+        self._pub.publish(plan_to_msg(self._signer.attest(plan), stamp=msg.header.stamp))
         self.publish_status(command_id, True, started, **detail)
 
 
