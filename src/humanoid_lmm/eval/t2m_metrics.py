@@ -53,7 +53,7 @@ def fid(x: np.ndarray, ref: tuple[np.ndarray, np.ndarray]) -> float:
     """Fréchet distance between the Gaussian of ``x`` (N, D) and ``ref`` = (mean, cov)."""
     mu1, s1 = gaussian(x)
     mu2, s2 = ref
-    covmean, _ = linalg.sqrtm(s1 @ s2, disp=False)
+    covmean = linalg.sqrtm(s1 @ s2)
     if not np.isfinite(covmean).all():
         off = np.eye(len(s1)) * 1e-6
         covmean = linalg.sqrtm((s1 + off) @ (s2 + off))
