@@ -21,7 +21,7 @@ def main() -> None:
     import torch
 
     from humanoid_lmm.eval.evaluator import TextMotionEvaluator
-    from humanoid_lmm.eval.t2m import corpus_split, evaluate_m2t, evaluate_t2m, format_rows
+    from humanoid_lmm.eval.t2m import corpus_split, evaluate_m2t, evaluate_t2m, excluded_ids, format_rows
     from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -36,8 +36,9 @@ def main() -> None:
     t0 = time.time()
     lmm = LargeMotionModel.from_pretrained(args.model)
     ev = TextMotionEvaluator.from_pretrained()
-    test = corpus_split(split="test", limit=args.texts)
-    floor = corpus_split(split="val", limit=args.texts)
+    ex = excluded_ids()
+    test = corpus_split(split="test", limit=args.texts, exclude=ex)
+    floor = corpus_split(split="val", limit=args.texts, exclude=ex)
     rows = evaluate_t2m(lmm, ev, test, floor, args.samples, args.replications, log=lambda *a: None)
     info = rows.pop("_info")
     print(f"{info['clips']} captions x {args.samples} generations, {args.replications} replications, batches of 32 "

@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Scaling table (docs/evaluation.md, table b): 3 LM sizes x 3 data sizes, stage 1 from scratch, the same
-# budget per cell (STEPS steps of batch 32, at most MAX_MIN minutes), 1 CPU thread, built-in MotionBook.
+# budget per cell (STEPS steps of batch 16, at most MAX_MIN minutes), 1 CPU thread, built-in MotionBook.
 # Corpora: prefixes of the seed-0 corpus without held-out primitive pairs (humanoid-lmm eval subset),
 # so the largest cells also serve the generalisation table (c).
 # Usage: bash scripts/tables/scaling_train.sh [STEPS] [MAX_MIN] [OUT]
 set -euo pipefail
-STEPS=${1:-250}
-MAX_MIN=${2:-10}
+STEPS=${1:-200}
+MAX_MIN=${2:-8}
 OUT=${3:-runs/tables/scaling}
 HLMM=${HLMM:-humanoid-lmm}
-declare -A ARCH=([S]="--layers 2 --width 64 --heads 2" [M]="--layers 4 --width 128 --heads 4"
+declare -A ARCH=([S]="--layers 2 --width 64 --heads 2" [M]="--layers 3 --width 128 --heads 4"
                  [L]="--layers 4 --width 192 --heads 4")
 for data in scale_1k scale_4k scale_all; do
   prev=""
@@ -18,8 +18,8 @@ for data in scale_1k scale_4k scale_all; do
     mkdir -p "$out"
     if [ -n "$prev" ] && [ ! -f "$out/records_train.npz" ]; then cp "$prev"/records_*.npz "$out"/; fi
     nice -n 19 $HLMM lmm train --stage 1 --data "data/$data" --motion-tokenizer models/motionbook --out "$out" \
-      ${ARCH[$size]} --positions 384 --text-vocab 512 --max-seconds 10.5 --steps "$STEPS" --batch-size 32 \
-      --lr 2e-3 --warmup 25 --eval-every 125 --save-every 125 --bucket-pool 8 --device cpu --threads 1 \
+      ${ARCH[$size]} --positions 384 --text-vocab 512 --max-seconds 10.5 --steps "$STEPS" --batch-size 16 \
+      --lr 2e-3 --warmup 20 --eval-every 100 --save-every 100 --bucket-pool 8 --device cpu --threads 1 \
       --no-progress --seed 0 --max-minutes "$MAX_MIN" > "$out/train.log" 2>&1
     prev="$out"
   done

@@ -64,14 +64,15 @@ def _subset(args) -> int:
 
 def _clips(args):
     from .combinations import combination_clips
-    from .t2m import corpus_split, load_corpus_split
+    from .t2m import corpus_split, excluded_ids, load_corpus_split
 
-    limit = args.max_texts or None
+    limit, ex = args.max_texts or None, excluded_ids(args.evaluator)
+
+    def split(name):
+        return load_corpus_split(args.data, name, limit, ex) if args.data else corpus_split(split=name, limit=limit, exclude=ex)
+
     if args.set == "test":
-        test = load_corpus_split(args.data, "test", limit) if args.data else corpus_split(split="test", limit=limit)
-        floor = None if args.no_floor else (load_corpus_split(args.data, "val", limit) if args.data
-                                            else corpus_split(split="val", limit=limit))
-        return test, floor
+        return split("test"), (None if args.no_floor else split("val"))
     held = args.set == "held-out-pairs"
     return combination_clips(held, args.max_texts or 128), None
 
@@ -124,11 +125,11 @@ def _export(args) -> int:
     from humanoid_lmm.motion.io.humanml3d import motion_to_hml263
 
     from .batch_generation import sample_motion_codes
-    from .t2m import _captions, corpus_split
+    from .t2m import _captions, corpus_split, excluded_ids
 
     torch.set_num_threads(args.threads)
     lmm = LargeMotionModel.from_pretrained(args.model)
-    test = corpus_split(split="test", limit=args.max_texts or None)
+    test = corpus_split(split="test", limit=args.max_texts or None, exclude=excluded_ids())
     caps = _captions(test, args.seed)
     gen = [lmm.motion_tokenizer.decode(c) for c in sample_motion_codes(lmm, caps, seed=args.seed)]
     for name, motions in (("real", test.motions), ("ours", gen)):

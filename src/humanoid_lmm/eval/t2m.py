@@ -1,7 +1,9 @@
 """Text-to-motion and motion-to-text evaluation of an LMM in the seed's table format.
 
 Test set: the ``test`` split of the evaluator's corpus (procedural seed 1, 10,000 clips: neither the
-LMM, trained on seed 0, nor the evaluator, trained on the train split, saw it). Without a corpus folder
+LMM, trained on seed 0, nor the evaluator, trained on the train split, saw it), less the clips whose
+motion also occurs in the LMM's corpus (held poses with discrete parameters repeat across seeds;
+:func:`excluded_ids`). Without a corpus folder
 the split is regenerated clip for clip (``clip_for_index(seed, i)`` for the ids the split hash puts in
 it), so the command runs on a fresh clone. One caption per clip is drawn with ``seed``.
 
@@ -19,7 +21,7 @@ import numpy as np
 
 from .t2m_metrics import METRICS, Interval, gaussian, r_precision, replicate
 
-__all__ = ["EvalClips", "corpus_split", "load_corpus_split", "evaluate_t2m", "evaluate_m2t", "format_rows",
+__all__ = ["EvalClips", "corpus_split", "excluded_ids", "load_corpus_split", "evaluate_t2m", "evaluate_m2t", "format_rows",
            "EVAL_SEED", "EVAL_CLIPS"]
 
 EVAL_SEED, EVAL_CLIPS = 1, 10000   # humanoid-lmm data synth --n 10000 -o data/eval_s1 --seed 1
@@ -32,15 +34,32 @@ class EvalClips:
     ids: list[str]
 
 
-def corpus_split(seed: int = EVAL_SEED, n: int = EVAL_CLIPS, split: str = "test", limit: int | None = None) -> EvalClips:
-    """The clips of one split of ``synthesize_corpus(n=n, seed=seed)``, regenerated without writing it."""
+def excluded_ids(evaluator_dir=None) -> set[str]:
+    """Ids of evaluator-corpus clips whose motion also occurs in the LMM's training corpus
+    (``lmm_overlap.json`` next to the evaluator, written by scripts/tables/lmm_overlap.py)."""
+    import json
+    from pathlib import Path
+
+    from .evaluator import default_evaluator_dir
+
+    path = Path(evaluator_dir or default_evaluator_dir()) / "lmm_overlap.json"
+    if not path.is_file():
+        return set()
+    d = json.loads(path.read_text())
+    return {i for split in ("test", "val") for i in d.get(split, {}).get("ids", [])}
+
+
+def corpus_split(seed: int = EVAL_SEED, n: int = EVAL_CLIPS, split: str = "test", limit: int | None = None,
+                 exclude: set[str] = frozenset()) -> EvalClips:
+    """The clips of one split of ``synthesize_corpus(n=n, seed=seed)``, regenerated without writing it
+    (``exclude``: ids to leave out)."""
     from humanoid_lmm.motion.dataset import split_of
     from humanoid_lmm.motion.synth import clip_for_index
 
     out = EvalClips([], [], [])
     for i in range(n):
         sid = f"synth-{seed}-{i:07d}"
-        if split_of(sid) != split:
+        if split_of(sid) != split or sid in exclude:
             continue
         motion, hier, texts, _ = clip_for_index(seed, i)
         out.motions.append(motion)
@@ -51,7 +70,8 @@ def corpus_split(seed: int = EVAL_SEED, n: int = EVAL_CLIPS, split: str = "test"
     return out
 
 
-def load_corpus_split(root, split: str = "test", limit: int | None = None) -> EvalClips:
+def load_corpus_split(root, split: str = "test", limit: int | None = None,
+                      exclude: set[str] = frozenset()) -> EvalClips:
     from humanoid_lmm.motion.dataset import MotionLibDataset
 
     from .evaluator_train import _texts
@@ -59,7 +79,11 @@ def load_corpus_split(root, split: str = "test", limit: int | None = None) -> Ev
     ds = MotionLibDataset(root, split)
     n = len(ds) if limit is None else min(limit, len(ds))
     out = EvalClips([], [], [])
-    for i in range(n):
+    for i in range(len(ds)):
+        if len(out.ids) >= n:
+            break
+        if ds.samples[i]["id"] in exclude:
+            continue
         s = ds[i]
         out.motions.append(s.motion)
         out.texts.append(_texts(s))
