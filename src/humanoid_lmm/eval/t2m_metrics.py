@@ -26,7 +26,8 @@ class Interval:
     ci95: float
 
     def __str__(self) -> str:
-        return f"{self.mean:.3f}±{self.ci95:.3f}"
+        m = 0.0 if abs(self.mean) < 5e-4 else self.mean     # no "-0.000" for a numerically zero FID
+        return f"{m:.3f}±{self.ci95:.3f}"
 
 
 def r_precision(text: np.ndarray, motion: np.ndarray, order: np.ndarray, batch: int = 32, top_k: int = 3):
