@@ -40,11 +40,11 @@ if real:
 print()
 print("| model | set | R@1 | R@3 | FID | MM-Dist | real R@1 |")
 print("|---|---|---|---|---|---|---|")
-for size in SIZES:
+for cell in sorted(root.glob("*_scale_*")):
     for s in ("kept-pairs", "held-out-pairs"):
-        p = root / f"{size}_scale_all" / f"{s}.json"
+        p = cell / f"{s}.json"
         if p.is_file():
             t = json.loads(p.read_text())["t2m"]
             o = t["ours"]
-            print(f"| {size} ({SIZES[size]}), 14,790 clips | {s} | {o['R@1'][0]:.3f}±{o['R@1'][1]:.3f} | "
+            print(f"| {cell.name[0]} ({SIZES[cell.name[0]]}), {DATA[cell.name[2:]]} clips | {s} | {o['R@1'][0]:.3f}±{o['R@1'][1]:.3f} | "
                   f"{o['R@3'][0]:.3f}±{o['R@3'][1]:.3f} | {o['FID'][0]:.3f} | {o['MM-Dist'][0]:.3f} | {t['Real']['R@1'][0]:.3f} |")

@@ -19,8 +19,12 @@ import numpy as np
 import torch
 
 
-def holosoma_motions(fps: float) -> list:
+def holosoma_motions(fps: float, cache: Path | None = None) -> list:
+    from humanoid_lmm.motion import Motion
     from humanoid_lmm.motion.io import holosoma as hs
+
+    if cache is not None and cache.is_dir() and list(cache.glob("*.npz")):
+        return [Motion.load_npz(f) for f in sorted(cache.glob("*.npz"))]
     from humanoid_lmm.motion.io.ik import positions_to_motion
 
     demo = Path(list(importlib.util.find_spec("holosoma_retargeting").submodule_search_locations)[0]) / "demo_data"
@@ -37,6 +41,10 @@ def holosoma_motions(fps: float) -> list:
         pos = np.stack([np.interp(t_out, t_in, flat[:, k]) for k in range(flat.shape[1])], 1).reshape(-1, *pos.shape[1:])
         smpl, mask = hs.map_to_smpl(pos, names, name_map)
         out.append(positions_to_motion(smpl, fps, mask).motion)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        for k, m in enumerate(out):
+            m.save_npz(cache / f"{k:02d}.npz")
     return out
 
 
@@ -52,12 +60,13 @@ def main() -> None:
     ap.add_argument("--evaluator", default=None)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--ik-cache", default="runs/holosoma_ik", help="IK-fitted demo motions are kept here")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     test = corpus_split(split="test", limit=args.clips).motions
     ev = TextMotionEvaluator.from_pretrained(args.evaluator)
     ref = gaussian(ev.embed_motions(test))
-    real = holosoma_motions(20.0)
+    real = holosoma_motions(20.0, Path(args.ik_cache) if args.ik_cache else None)
     rows = []
     for d in args.models:
         tok = load_motion_tokenizer(d)
