@@ -126,7 +126,7 @@ def train_evaluator(data: str | Path, out: str | Path, cfg: EvaluatorConfig | No
         step += 1
         if step % val_every == 0 or step == steps:
             r1 = r_precision(model, vfeats, vcap)
-            history.append({"step": step, "loss": float(loss), "val_r1": r1, "minutes": (time.time() - t_train) / 60})
+            history.append({"step": step, "loss": loss.item(), "val_r1": r1, "minutes": (time.time() - t_train) / 60})
             log(json.dumps(history[-1]))
             if r1 > best:
                 best, best_step = r1, step
