@@ -26,6 +26,7 @@ STAGE_CLIS = [
     "humanoid_lmm.motion.cli",
     "humanoid_lmm.tokenizer.cli",
     "humanoid_lmm.lmm.cli",
+    "humanoid_lmm.eval.cli",
     "humanoid_lmm.retarget.cli",
     "humanoid_lmm.sim.cli",
     "humanoid_lmm.sim.batch",

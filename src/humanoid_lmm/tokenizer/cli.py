@@ -4,6 +4,7 @@ Examples::
 
     humanoid-lmm tokenizer train --data data/corpus_2k --out runs/tokenizer/lfq10 --codebook-bits 10 --steps 2000
     humanoid-lmm tokenizer train --data data/corpus_2k --out runs/tokenizer/vq512 --quantizer vq --device cuda
+    humanoid-lmm tokenizer train --data data/corpus_2k --out runs/tokenizer/rq512x2 --quantizer rq --vq-codes 512 --rq-levels 2
     humanoid-lmm tokenizer ik-copy --data data/corpus_2k --out runs/tokenizer/corpus_2k_ik --workers 2
     humanoid-lmm tokenizer train --data data/corpus_2k runs/tokenizer/corpus_2k_ik --yaw-augment --out runs/tokenizer/mix
     humanoid-lmm tokenizer eval --model models/motionbook --data data/corpus_2k --split test
@@ -29,7 +30,7 @@ def _train(args) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     cfg = MotionTokenizerConfig(
-        quantizer=args.quantizer, codebook_bits=args.codebook_bits, vq_codes=args.vq_codes,
+        quantizer=args.quantizer, codebook_bits=args.codebook_bits, vq_codes=args.vq_codes, rq_levels=args.rq_levels,
         part_layout=args.parts, downsample=args.downsample, width=args.width, res_blocks=args.res_blocks,
         fps=args.fps, ee_weight=args.ee_weight,
     )
@@ -83,9 +84,10 @@ def register(subparsers) -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a tokenizer on a corpus (train/val splits)")
     t.add_argument("--data", required=True, nargs="+", help="corpus directory or directories (e.g. data/corpus_2k)")
     t.add_argument("--out", required=True, help="output directory (resumes from out/checkpoint)")
-    t.add_argument("--quantizer", choices=["lfq", "vq"], default="lfq")
+    t.add_argument("--quantizer", choices=["lfq", "vq", "rq"], default="lfq")
     t.add_argument("--codebook-bits", type=int, default=10, help="LFQ: d, codebook 2**d (default 10)")
-    t.add_argument("--vq-codes", type=int, default=512, help="VQ: number of codes")
+    t.add_argument("--vq-codes", type=int, default=512, help="VQ / RQ: number of codes (per level)")
+    t.add_argument("--rq-levels", type=int, default=2, help="RQ: residual levels")
     t.add_argument("--parts", default="body6", help="part layout: body6 | whole")
     t.add_argument("--downsample", type=int, default=4, help="alpha: frames per token step")
     t.add_argument("--width", type=int, default=128)

@@ -15,7 +15,7 @@ from .parts import PART_LAYOUTS, part_columns
 
 __all__ = ["MotionTokenizerConfig", "TrainConfig", "load_config_json"]
 
-QUANTIZERS = ("lfq", "vq")
+QUANTIZERS = ("lfq", "vq", "rq")
 
 
 def _check(cond: bool, cls: str, field: str, value, want: str) -> None:
@@ -27,7 +27,8 @@ def _check(cond: bool, cls: str, field: str, value, want: str) -> None:
 class MotionTokenizerConfig:
     """MotionBook model: per-part projection, 2D conv encoder/decoder over (time, part), quantizer.
 
-    quantizer: "lfq" (lookup-free, codebook 2**codebook_bits) or "vq" (EMA codebook of vq_codes).
+    quantizer: "lfq" (lookup-free, codebook 2**codebook_bits), "vq" (EMA codebook of vq_codes) or "rq"
+        (residual VQ: rq_levels EMA codebooks of vq_codes, implicit codebook vq_codes**rq_levels).
     downsample: alpha, frames per token time step (power of two).
     fps: frame rate [1/s] of the motions the tokenizer is trained on (encode() requires it).
     """
@@ -36,6 +37,7 @@ class MotionTokenizerConfig:
     codebook_bits: int = 10  # LFQ: d, the latent dimension; codebook 2**d
     vq_codes: int = 512  # VQ: number of codes
     vq_dim: int = 64  # VQ: code dimension
+    rq_levels: int = 2  # RQ: residual levels (each a codebook of vq_codes)
     part_layout: str = "body6"
     downsample: int = 4
     width: int = 128  # channels of the 2D conv trunk
@@ -59,6 +61,8 @@ class MotionTokenizerConfig:
                self.codebook_bits, "an int in [1, 20]")
         _check(isinstance(self.vq_codes, int) and self.vq_codes >= 2, c, "vq_codes", self.vq_codes, "an int >= 2")
         _check(isinstance(self.vq_dim, int) and self.vq_dim >= 1, c, "vq_dim", self.vq_dim, "an int >= 1")
+        _check(isinstance(self.rq_levels, int) and 1 <= self.rq_levels <= 4, c, "rq_levels", self.rq_levels,
+               "an int in [1, 4]")
         _check(self.part_layout in PART_LAYOUTS, c, "part_layout", self.part_layout, f"one of {tuple(PART_LAYOUTS)}")
         a = self.downsample
         _check(isinstance(a, int) and a >= 1 and (a & (a - 1)) == 0 and a <= 64, c, "downsample", a,
@@ -73,6 +77,8 @@ class MotionTokenizerConfig:
 
     @property
     def codebook_size(self) -> int:
+        if self.quantizer == "rq":
+            return self.vq_codes**self.rq_levels
         return 2**self.codebook_bits if self.quantizer == "lfq" else self.vq_codes
 
     @property

@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 from .configuration import MotionTokenizerConfig
 from .parts import part_columns
-from .quantizers import EMAVectorQuantizer, LookupFreeQuantizer
+from .quantizers import EMAVectorQuantizer, LookupFreeQuantizer, ResidualVectorQuantizer
 
 __all__ = ["MotionBook"]
 
@@ -121,6 +121,9 @@ class MotionBook(nn.Module):
         self.decoder = Decoder(cfg)
         if cfg.quantizer == "lfq":
             self.quantizer = LookupFreeQuantizer(cfg.codebook_bits, cfg.entropy_temperature)
+        elif cfg.quantizer == "rq":
+            self.quantizer = ResidualVectorQuantizer(cfg.vq_codes, cfg.vq_dim, cfg.rq_levels, cfg.vq_decay,
+                                                     cfg.vq_dead_threshold)
         else:
             self.quantizer = EMAVectorQuantizer(cfg.vq_codes, cfg.vq_dim, cfg.vq_decay, cfg.vq_dead_threshold)
         self.register_buffer("mean", torch.zeros(135))

@@ -1,4 +1,5 @@
-"""Quantizers of MotionBook: lookup-free quantization (LFQ, MAGVIT-v2) and an EMA VQ-VAE baseline.
+"""Quantizers of MotionBook: lookup-free quantization (LFQ, MAGVIT-v2), an EMA VQ-VAE baseline and a
+residual VQ (RQ-VAE, Lee et al. 2022: each level quantizes what the previous levels left).
 
 Both take latents ``z`` of shape (N, D) (one row per (time step, part) position) and return
 ``(q, ids, aux)``: the straight-through quantised latents (N, D), the integer token ids (N,) and a dict
@@ -22,7 +23,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-__all__ = ["LookupFreeQuantizer", "EMAVectorQuantizer"]
+__all__ = ["LookupFreeQuantizer", "EMAVectorQuantizer", "ResidualVectorQuantizer"]
 
 
 def _binary_entropy(p: torch.Tensor) -> torch.Tensor:
@@ -143,3 +144,43 @@ class EMAVectorQuantizer(nn.Module):
             self.codebook[dead] = new
             self.ema_sum[dead] = new
             self.ema_count[dead] = 1.0
+
+
+class ResidualVectorQuantizer(nn.Module):
+    """``levels`` EMA codebooks of ``num_codes`` codes; level l quantizes the residual of levels < l and
+    the quantised latent is the sum of the chosen codes. One token id per position combines the level
+    ids in base ``num_codes`` (``id = sum_l ids_l * num_codes**l``), so the implicit codebook has
+    ``num_codes**levels`` entries."""
+
+    def __init__(self, num_codes: int, dim: int, levels: int = 2, decay: float = 0.99, dead_threshold: float = 1.0):
+        super().__init__()
+        self.num_codes, self.dim, self.levels = num_codes, dim, levels
+        self.codebook_size = num_codes**levels
+        self.stages = nn.ModuleList(EMAVectorQuantizer(num_codes, dim, decay, dead_threshold) for _ in range(levels))
+
+    def level_ids(self, ids: torch.Tensor) -> list[torch.Tensor]:
+        """(...,) combined ids -> per-level ids, finest last."""
+        return [(ids // self.num_codes**l) % self.num_codes for l in range(self.levels)]
+
+    def ids_to_codes(self, ids: torch.Tensor) -> torch.Tensor:
+        return sum(stage.ids_to_codes(i) for stage, i in zip(self.stages, self.level_ids(ids)))
+
+    def codes_to_ids(self, z: torch.Tensor) -> torch.Tensor:
+        residual, ids = z.float(), torch.zeros(z.shape[:-1], dtype=torch.long, device=z.device)
+        for l, stage in enumerate(self.stages):
+            i = stage.codes_to_ids(residual)
+            residual = residual - stage.ids_to_codes(i)
+            ids = ids + i * self.num_codes**l
+        return ids
+
+    def forward(self, z: torch.Tensor):
+        # z: (N, dim)
+        residual, total = z.detach(), torch.zeros_like(z)
+        ids = torch.zeros(z.shape[0], dtype=torch.long, device=z.device)
+        for l, stage in enumerate(self.stages):
+            q, i, _ = stage(residual)
+            e = q.detach()                      # the chosen codes (straight-through value of the stage)
+            total = total + e
+            residual = residual - e
+            ids = ids + i * self.num_codes**l
+        return z + (total - z).detach(), ids, {"commit": F.mse_loss(z, total.detach())}
