@@ -18,13 +18,13 @@ pytestmark = pytest.mark.faults
 HOLD_OR_DAMPING_MS = 50.0  # the bound, from the moment the fault is detectable
 
 
-@pytest.fixture(scope="session")
-def fault_row():
+@pytest.fixture
+def fault_row(request):
     path = os.environ.get("HUMANOID_LMM_FAULT_REPORT")
 
     def record(fault: str, expected: str, outcome: str, ms: float | None, stale_moved: bool, held: bool) -> None:
         row = {"fault": fault, "expected": expected, "outcome": outcome, "ms": None if ms is None else round(ms, 1),
-               "stale_moved": bool(stale_moved), "held": bool(held)}
+               "stale_moved": bool(stale_moved), "held": bool(held), "test": request.node.name}
         print("FAULT", json.dumps(row))
         if path:
             with open(path, "a") as f:

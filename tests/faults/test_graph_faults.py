@@ -197,6 +197,90 @@ def test_unauthorised_estop_reset_is_refused(graph, fault_row):
     time.sleep(2.0)
 
 
+def _stage_statuses(g, stage, ids=None):
+    return [s for s in list(g.status) if s["stage"] == stage and (ids is None or s.get("id") in ids)]
+
+
+def test_fuzzed_command_strings_on_the_live_graph(graph, fault_row):
+    """The 10,000 fuzzed strings of test_fuzz.py on /humanoid/command (those the library accepts - a few that
+    normalise to real commands - are left out: they would rightly move the robot). Each gets a refusal on
+    /humanoid/status, no node dies, nothing moves."""
+    from humanoid_lmm.errors import HumanoidLMMError
+    from humanoid_lmm.speech import accept_command, load_speech_config
+
+    from fuzz import command_strings
+
+    g = graph
+    config = load_speech_config()
+
+    def refused(text):
+        try:
+            accept_command(text, config)
+        except HumanoidLMMError:
+            return True
+        return False
+
+    texts = [t for t in command_strings(10_000) if refused(t)]
+    q0 = g.sim.q.copy()
+    started, before = g.counter("plan_start"), len(_stage_statuses(g, "command"))
+    t0 = time.monotonic()
+    for i in range(0, len(texts), 10):  # the command topic keeps 10: send in tens, wait for their answers
+        for text in texts[i:i + 10]:
+            g.commands.publish(g.String(data=text))
+        sent = min(i + 10, len(texts))
+        assert wait_for(lambda: len(_stage_statuses(g, "command")) - before >= sent, 30.0, 0.002) is not None, (
+            f"no answer to fuzzed command {sent}: {texts[sent - 1][:40]!r}")
+    answers = _stage_statuses(g, "command")[before:]
+    time.sleep(1.0)
+    alive = all(p.poll() is None for _, p in g.launcher.procs)
+    moved = float(np.max(np.abs(g.sim.q - q0)))
+    ok = (len(answers) == len(texts) and not any(a["ok"] for a in answers) and all(a.get("error") for a in answers)
+          and alive and g.counter("plan_start") == started and moved < 0.05)
+    fault_row(f"{len(texts):,} fuzzed command strings on /humanoid/command (live)",
+              "each refused on /humanoid/status; no node dies; nothing moves",
+              f"{sum(not a['ok'] for a in answers)} refused in {time.monotonic() - t0:.0f} s; nodes "
+              f"{'alive' if alive else 'DIED'}; joints moved {moved:.3f} rad", None, moved >= 0.05, ok)
+    assert ok
+
+
+def test_fuzzed_plan_messages_on_the_live_graph(graph, fault_row):
+    """The 1,000 fuzzed plan messages of test_fuzz.py on /humanoid/validated_trajectory: all refused by the
+    streamer (malformed, or not attested), it stays up, nothing moves."""
+    from humanoid_lmm.ros.base import id_stamp
+    from humanoid_lmm.ros.convert import plan_to_msg
+
+    from fuzz import plan_messages
+
+    g = graph
+    plan = upper_body_wave(g.cfg, seconds=2.0).replace(command_id="1.000000001", created=time.time())
+    msgs = plan_messages(plan_to_msg(g.signer.attest(plan)), 1000)
+    base = int(time.time())
+    ids = set()
+    for i, m in enumerate(msgs):
+        m.header.stamp = id_stamp(f"{base}.{i:09d}")
+        ids.add(f"{base}.{i:09d}")
+    q0 = g.sim.q.copy()
+    started = g.counter("plan_start")
+    t0 = time.monotonic()
+    for i in range(0, len(msgs), 2):  # the plan topic keeps 2
+        for m in msgs[i:i + 2]:
+            g.plans.publish(m)
+        sent = min(i + 2, len(msgs))
+        assert wait_for(lambda: len(_stage_statuses(g, "stream", ids)) >= sent, 30.0, 0.002) is not None, (
+            f"no answer to fuzzed plan {sent}")
+    answers = _stage_statuses(g, "stream", ids)
+    time.sleep(1.0)
+    alive = all(p.poll() is None for _, p in g.launcher.procs)
+    moved = float(np.max(np.abs(g.sim.q - q0)))
+    ok = (len(answers) == len(msgs) and not any(a["ok"] for a in answers) and alive
+          and g.counter("plan_start") == started and moved < 0.05)
+    fault_row("1,000 fuzzed JointTrajectory plans on the plan topic (live)",
+              "each refused by the streamer; it stays up; nothing moves",
+              f"{sum(not a['ok'] for a in answers)} refused in {time.monotonic() - t0:.0f} s; nodes "
+              f"{'alive' if alive else 'DIED'}; joints moved {moved:.3f} rad", None, moved >= 0.05, ok)
+    assert ok
+
+
 @pytest.mark.parametrize("label", ["humanoid_command", "humanoid_generator", "humanoid_retargeter", "humanoid_validator"])
 def test_kill_a_planning_node_mid_motion(graph, label, fault_row):
     g = graph

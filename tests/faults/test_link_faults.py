@@ -11,6 +11,7 @@ from humanoid_lmm.control.config import load_control_config
 from humanoid_lmm.control.dds import init_dds, open_publisher
 from humanoid_lmm.control.messages import TOPIC_LOWCMD, JointCommand, command_types, fill_command, new_command
 from humanoid_lmm.control.sim_process import SimRobotProcess
+from humanoid_lmm.control.supervisor import Supervisor
 from humanoid_lmm.control.unitree_bridge import UnitreeBridge
 from humanoid_lmm.robots import load_robot_config
 
@@ -109,7 +110,7 @@ def test_second_publisher_mid_motion(link, g1, fault_row):
     t_det = wait_for(lambda: bridge.damping == "second_publisher", 1.0)
     pub.close()
     ms = None if t_det is None else (t_det - t0) * 1e3
-    ok = ms is not None and ms <= HOLD_OR_DAMPING_MS + 20.0 * 2  # detected at the 50 Hz controller rate
+    ok = ms is not None and ms <= HOLD_OR_DAMPING_MS  # looked for at the 50 Hz controller rate
     fault_row("second publisher on rt/lowcmd mid-motion", "bridge detects it and damps (latched)",
               f"damping ({bridge.damping}) {ms if ms is None else round(ms, 1)} ms after the first rogue sample",
               ms, False, ok)
@@ -146,3 +147,39 @@ def test_estop_during_soft_start_and_motion(link, g1, when, fault_row):
     fault_row(f"e-stop during {when.replace('_', ' ')}", "damping within 50 ms, latched",
               f"damping {ms if ms is None else round(ms, 1)} ms after the e-stop", ms, False, ok)
     assert ok, ms
+
+
+def test_hung_arm_sdk_bridge_supervisor_ramps_the_weight_down(g1, fault_row):
+    """Upper-body mode over rt/arm_sdk: the bridge's loop stops without a last word (a hang; kill -9 of the
+    bridge process is in test_graph_faults). The supervisor takes rt/arm_sdk over within 50 ms of the missed
+    heartbeat and ramps the weight to 0, so the robot's own controller takes the arms back; it keeps standing."""
+    import threading
+
+    control = load_control_config()
+    sim = SimRobotProcess("g1", control, DOMAIN, "lo")
+    bridge = UnitreeBridge(g1, control, "arm_sdk", DOMAIN, "lo", motion_switcher=False)
+    sup = Supervisor(g1, control, "arm_sdk", DOMAIN, "lo")
+    watcher = threading.Thread(target=sup.run, daemon=True)
+    watcher.start()
+    try:
+        bridge.start()
+        _mid_motion(bridge, g1)
+        assert wait_for(lambda: (sim.arm_weight or 0.0) > 0.99, 5.0, 0.01) is not None
+        bridge.loop.stop()  # hung: nothing more is sent
+        assert wait_for(lambda: sup.took_over_at is not None, 2.0) is not None
+        late = (sup.took_over_at - sup.last_heartbeat - sup.timeout_s) * 1e3
+        ramp_s = 1.0 / control.bridge.arm_sdk_weight_rate
+        released = wait_for(lambda: sim.arm_weight == 0.0, ramp_s + 1.0, 0.01) is not None
+        time.sleep(0.5)
+        standing = sim.base[2] > 0.7
+        ok = late <= HOLD_OR_DAMPING_MS and released and standing
+        fault_row("arm_sdk bridge hung mid-motion (upper-body mode)",
+                  "the supervisor ramps the arm_sdk weight to 0 within 50 ms of the missed heartbeat",
+                  f"takeover {late:.1f} ms after the heartbeat deadline; weight {'0' if released else 'NOT 0'}; "
+                  f"robot {'standing' if standing else 'down'}", late, False, ok)
+        assert ok, (late, released, standing)
+    finally:
+        sup.stop()
+        watcher.join(2.0)
+        bridge.close()
+        sim.close()

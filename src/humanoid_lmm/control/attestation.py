@@ -55,6 +55,11 @@ def load_launch_key(path: str | Path | None = None) -> bytes:
     return key
 
 
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII text (hmac.compare_digest raises on it for str)."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode())
+
+
 class PlanSigner:
     def __init__(self, key: bytes):
         self._key = bytes(key)
@@ -78,11 +83,11 @@ class PlanSigner:
             attested = float(t)
         except ValueError:
             raise SafetyError("plan refused: not attested by the validator (no valid signature)") from None
-        if version != _VERSION or not hmac.compare_digest(mac, self._mac(b"plan", t.encode(), plan.digest_bytes())):
+        if version != _VERSION or not _same(mac, self._mac(b"plan", t.encode(), plan.digest_bytes())):
             raise SafetyError("plan refused: its signature does not match (not from this launch's validator, or "
                               "changed after validation)")
         age = now - attested
-        if age > max_age_s or age < -1.0:
+        if not -1.0 <= age <= max_age_s:  # NaN too
             raise SafetyError(f"plan refused: validated {age:.1f} s ago, the limit is {max_age_s:g} s (stale)")
         key = plan.command_id or mac
         if key in self._played:
@@ -102,7 +107,7 @@ class PlanSigner:
             age = now - float(t)
         except ValueError:
             raise SafetyError("e-stop reset refused: not an authorised reset token") from None
-        if not hmac.compare_digest(mac, self._mac(b"reset", t.encode())):
+        if not _same(mac, self._mac(b"reset", t.encode())):
             raise SafetyError("e-stop reset refused: wrong signature (not an authorised source)")
         if not -1.0 <= age <= max_age_s:
             raise SafetyError(f"e-stop reset refused: token {age:.1f} s old (limit {max_age_s:g} s)")

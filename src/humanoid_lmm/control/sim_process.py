@@ -24,7 +24,8 @@ def _serve(conn, robot_name: str, control, domain: int, interface: str, base: st
     queries = {"q": lambda: sim.q.copy(), "applied": lambda: sim.applied, "stats": sim.stats,
                "stop": sim.stop, "resume": sim.loop.start, "overruns": lambda: sim.loop.overruns, "base": lambda: sim.base_pos.copy(),
                "pose": sim.pose, "reset": sim.reset_pose, "reset_held": lambda: sim.reset_pose(held=True), "damping_since": lambda: sim.damping_since,
-               "last_command_t": lambda: sim.last_command_t}
+               "last_command_t": lambda: sim.last_command_t,
+               "arm_weight": lambda: sim.arm_weight}
     calls = {"inject": sim.inject_state_fault}
     while True:
         try:
@@ -92,6 +93,11 @@ class SimRobotProcess:
     @property
     def last_command_t(self) -> float | None:
         return self._ask("last_command_t")
+
+    @property
+    def arm_weight(self) -> float | None:
+        """SimRobot.arm_weight: the rt/arm_sdk weight the robot applies."""
+        return self._ask("arm_weight")
 
     @property
     def applied(self):

@@ -215,6 +215,12 @@ class SimRobot:
         return self.mj.q
 
     @property
+    def arm_weight(self) -> float | None:
+        """The rt/arm_sdk weight in force (None: no arm_sdk command has arrived)."""
+        with self._lock:
+            return None if self._arm is None else float(self._arm.weight)
+
+    @property
     def base_pos(self) -> np.ndarray:
         return self.plant.state().base_pos
 

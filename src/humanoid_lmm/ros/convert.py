@@ -50,6 +50,8 @@ def _seconds(d: Duration) -> float:
 
 
 MAX_POINTS = 60_000  # at most 2 minutes at 500 Hz in one message
+LIMIT_TOLERANCE_RAD = 0.05  # joint targets may touch the URDF limits, not pass them
+MAX_ROOT_M = 1000.0
 MAX_NAMES = 128
 MAX_DURATION_S = 600.0
 
@@ -157,7 +159,7 @@ def msg_to_trajectory(msg: JointTrajectory, robot: str) -> RobotTrajectory:
     root_pos = values[:, [col[n] for n in ROOT_NAMES[:3]]] if has_base else np.zeros((T, 3))
     root_quat = values[:, [col[n] for n in ROOT_NAMES[3:]]] if has_base else np.tile([1.0, 0, 0, 0], (T, 1))
     contacts = values[:, [col[n] for n in CONTACT_NAMES]] > 0.5 if all(n in col for n in CONTACT_NAMES) else np.ones((T, 2), bool)
-    return RobotTrajectory(
+    traj = RobotTrajectory(
         robot=robot,
         fps=_fps_from_times([_seconds(p.time_from_start) for p in msg.points]),
         joint_names=tuple(joints),
@@ -166,6 +168,29 @@ def msg_to_trajectory(msg: JointTrajectory, robot: str) -> RobotTrajectory:
         root_quat=root_quat,
         contacts=contacts,
     )
+    _check_robot(traj)
+    return traj
+
+
+def _check_robot(traj: RobotTrajectory) -> None:
+    """A trajectory for `traj.robot` names exactly its joints in motor order, stays within the joint limits
+    (+ LIMIT_TOLERANCE_RAD) and has unit root quaternions; anything else is refused here, before any stage."""
+    from humanoid_lmm.robots import load_robot_config
+
+    cfg = load_robot_config(traj.robot)
+    if tuple(traj.joint_names) != tuple(cfg.joint_names):
+        unknown = sorted(set(traj.joint_names) - set(cfg.joint_names))[:3]
+        missing = sorted(set(cfg.joint_names) - set(traj.joint_names))[:3]
+        raise MotionError(f"trajectory message joints are not the {cfg.name} joints in motor order "
+                          f"(unknown {unknown}, missing {missing})")
+    lo, hi = cfg.q_lower - LIMIT_TOLERANCE_RAD, cfg.q_upper + LIMIT_TOLERANCE_RAD
+    bad = np.flatnonzero(np.any((traj.q < lo) | (traj.q > hi), axis=0))
+    if bad.size:
+        raise MotionError(f"trajectory message moves {[cfg.joint_names[i] for i in bad[:3]]} beyond the joint limits")
+    if np.any(np.abs(traj.root_pos) > MAX_ROOT_M):
+        raise MotionError(f"trajectory message root position beyond {MAX_ROOT_M:g} m")
+    if np.any(np.abs(np.linalg.norm(traj.root_quat, axis=1) - 1.0) > 1e-3):
+        raise MotionError("trajectory message root quaternions are not unit quaternions")
 
 
 def plan_to_msg(plan: ExecutionPlan, stamp=None) -> JointTrajectory:

@@ -176,6 +176,11 @@ class StreamerNode(StageNode):
         except HumanoidLMMError as e:
             self.publish_status(command_id, False, started, error=str(e), done=True)
             return
+        except Exception as e:  # noqa: BLE001 - a bug must refuse the plan, not kill the node that holds the robot
+            self.get_logger().error(f"plan handling failed: {type(e).__name__}: {e}")
+            self.publish_status(command_id, False, started, error=f"plan refused: internal error {type(e).__name__}: {e}",
+                                done=True)
+            return
         base = self._ground_truth()
         with self._lock:
             self._active = {"id": command_id, "started": started, "err": [], "tilt": 0.0, "drop": 0.0,
