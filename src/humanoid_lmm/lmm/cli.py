@@ -47,6 +47,8 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--eval-every", type=int, default=t.eval_every)
     p.add_argument("--save-every", type=int, default=t.save_every)
     p.add_argument("--m2t-fraction", type=float, default=t.m2t_fraction)
+    p.add_argument("--paraphrase-fraction", type=float, default=t.paraphrase_fraction,
+                   help="share of text->motion prompts rewritten as everyday paraphrases (lmm/paraphrase.py)")
     p.add_argument("--full-loss", action="store_true", help="loss on prompt tokens too (default: response only)")
     p.add_argument("--no-amp", action="store_true", help="no bfloat16 autocast on CUDA")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
@@ -68,6 +70,7 @@ def cmd_train(args) -> int:
                       init=args.init, warm_start=args.warm_start, motion_tokenizer=args.motion_tokenizer,
                       model=model, steps=args.steps, batch_size=args.batch_size, bucket_pool=args.bucket_pool,
                       lr=args.lr, warmup_steps=args.warmup, eval_every=args.eval_every, save_every=args.save_every, m2t_fraction=args.m2t_fraction,
+                      paraphrase_fraction=args.paraphrase_fraction,
                       response_only_loss=not args.full_loss, amp=not args.no_amp, device=args.device,
                       threads=args.threads, seed=args.seed, progress=not args.no_progress,
                       max_minutes=args.max_minutes)

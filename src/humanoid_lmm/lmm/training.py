@@ -158,7 +158,8 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
         opt.load_state_dict(state["optimizer"])
     ddp = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if use_cuda else None) if world > 1 else model
     builder = ExampleBuilder(lmm.tokenizer, lmm.vocab, cfg.stage, cfg.m2t_fraction, cfg.response_only_loss,
-                             lmm.config.n_positions, lmm.config.max_prompt_tokens)
+                             lmm.config.n_positions, lmm.config.max_prompt_tokens,
+                             paraphrase_fraction=cfg.paraphrase_fraction)
     amp = torch.autocast("cuda", dtype=torch.bfloat16) if (use_cuda and cfg.amp) else nullcontext()
 
     def run_eval() -> float:

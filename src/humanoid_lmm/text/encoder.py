@@ -88,6 +88,35 @@ class SentenceEncoder:
             out[i : i + len(e)] = torch.nn.functional.normalize(e, dim=-1).numpy()
         return out
 
+    def encode_cached(self, texts: list[str], cache_dir: str | Path | None = None) -> np.ndarray:
+        """:meth:`encode` of a fixed phrase list, kept as ``<cache_dir>/<sha1>.npy`` (default
+        ``$XDG_CACHE_HOME/humanoid_lmm/text`` or ``~/.cache/...``) so a process starts in milliseconds,
+        not seconds. The key covers the texts and the model file; an unwritable cache is skipped."""
+        import hashlib
+        import os
+
+        texts = [str(t) for t in texts]
+        zpath = encoder_zip_path()
+        key = hashlib.sha1("\n".join([str(zpath.stat().st_size), *texts]).encode()).hexdigest()
+        root = Path(cache_dir) if cache_dir else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "humanoid_lmm" / "text"
+        path = root / f"{key}.npy"
+        if path.is_file():
+            try:
+                emb = np.load(path)
+                if emb.shape == (len(texts), self.dim):
+                    return emb
+            except (OSError, ValueError):
+                pass
+        emb = self.encode(texts)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+            np.save(tmp, emb)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return emb
+
 
 @lru_cache(maxsize=1)
 def _load_cached() -> SentenceEncoder:
