@@ -120,7 +120,7 @@ POLITE = ("please {x}", "{x} please", "could you {x}", "can you {x}", "would you
 INDIRECT = ("I'd like you to {x}", "I want you to {x}", "how about you {x}", "try to {x}", "I'd love it if you {x}",
             "it would be nice if you could {x}", "go on and {x}", "mind if you {x}", "I need you to {x}",
             "let me see you {x}", "show me you can {x}", "time to {x}")
-FILLERS = ("hey robot, {x}", "ok {x}", "um, {x}", "so, {x}", "alright, {x}", "now then, {x}", "right, {x}",
+FILLERS = ("hey robot, {x}", "ok {x}", "um, {x}", "so, {x}", "alright, {x}", "now then, {x}",
            "{x}, ok", "hey, {x}", "yo {x}", "robot, {x} now")
 _SIDE_PHRASE = re.compile(r"\s*\b((?:with|using) (?:your|the) (?:left|right) (?:hand|arm|leg|foot|fist))\b")
 _KEYS = "qwertyuiopasdfghjklzxcvbnm"

@@ -9,7 +9,8 @@ the next seed, at most ``attempts`` times, then raises :class:`MotionMismatch` (
 of :mod:`humanoid_lmm.eval.behaviour`, which stay the evaluation.
 
     checked = CheckedGenerator(MotionGenerator.from_pretrained(), CommandReader())
-    motion = checked.generate("wave your right hand then squat", seed=0)
+    motion = checked.generate("wave your right hand", seed=0)
+    both = checked.generate_steps([("wave your right hand", None), ("squat", None)], ("wave_right", "squat"))
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import numpy as np
 import torch
 
 from humanoid_lmm.errors import MotionMismatch
+from humanoid_lmm.lmm.chain import chain_motions
 from humanoid_lmm.lmm.fast_decoding import step_fn
 from humanoid_lmm.lmm.templates import M2T_QUESTIONS
 
@@ -62,11 +64,13 @@ def capabilities_match(wanted: tuple[str, ...], shown: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True)
 class CheckedMotion:
-    """A motion that passed the caption check, the caption it got and the attempt it took (0-based)."""
+    """A motion that passed the caption check, the caption it got and the attempt it took (0-based, the
+    most any action took)."""
 
     motion: object
     caption: str
     attempt: int
+    segments: tuple[int, ...] = ()   # frames of each action, in order (generate_steps)
 
 
 class CheckedGenerator:
@@ -96,3 +100,32 @@ class CheckedGenerator:
     def generate(self, text: str, duration_s: float | None = None, seed: int | None = None):
         """Like :meth:`MotionGenerator.generate`, but refuses mismatching motions (MotionMismatch)."""
         return self.generate_checked(text, duration_s, seed).motion
+
+    def generate_steps(self, steps, wanted, seed: int | None = None, check: bool = True) -> CheckedMotion:
+        """A chain of actions generated one at a time and joined ("wave then squat then jump").
+
+        ``steps``: (corpus caption, duration [s] or None) per action; ``wanted``: the capability of each.
+        Each action is sampled on its own caption (and, with ``check``, captioned and resampled up to
+        ``attempts`` times until it shows its capability), decoded, and the motions are joined in the world
+        by :func:`humanoid_lmm.lmm.chain.chain_motions` (each starts where and facing how the last ended)."""
+        if len(steps) != len(wanted) or not steps:
+            raise ValueError(f"{len(steps)} steps for {len(wanted)} wanted capabilities")
+        base = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
+        parts, captions, tries = [], [], 0
+        for k, ((text, duration_s), want) in enumerate(zip(steps, wanted)):
+            for attempt in range(self.attempts if check else 1):
+                codes = self.generator.sample_codes(text, duration_s, (base + 7 * k + 104729 * attempt) % 2**31)
+                caption = self.captioner(codes) if check else ""
+                tries = max(tries, attempt)
+                if not check or capabilities_match((want,), self.reader.read(caption).capabilities):
+                    break
+                captions.append(caption)
+            else:
+                raise MotionMismatch(f"{self.attempts} motions for {text!r} (action {k + 1} of {len(steps)}) did not "
+                                     f"show {want} (they showed: {'; '.join(repr(c) for c in captions[-self.attempts:])}); "
+                                     "nothing is sent", tuple(captions))
+            parts.append(codes)
+            captions.append(caption)
+        text = " then ".join(t for t, _ in steps)
+        motions = [self.generator._decode(c, t) for c, (t, _) in zip(parts, steps)]
+        return CheckedMotion(chain_motions(motions, text), " then ".join(captions), tries, tuple(m.n_frames for m in motions))

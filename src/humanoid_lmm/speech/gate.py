@@ -38,6 +38,9 @@ WHY = {
 }
 
 
+_KIND_SIMILARITY = 0.5   # [cosine] a refusal names the nearest "cannot" kind only when it is at least this close
+
+
 @dataclass(frozen=True)
 class LanguageConfig:
     """Gate thresholds [cosine similarity], the post-generation check, and the "cannot" phrases by kind."""
@@ -83,13 +86,15 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
 @dataclass(frozen=True)
 class AcceptedCommand:
     """A command the gate let through: what was said, the corpus caption the motion model gets, the
-    requested duration [s] (None = the model decides), the capabilities in order, the weakest clause score."""
+    requested duration [s] (None = the model decides), the capabilities in order, the weakest clause
+    score, and each action's own caption and duration (for generating actions one by one)."""
 
     said: str
     caption: str
     duration_s: float | None
     capabilities: tuple[str, ...]
     score: float
+    steps: tuple[tuple[str, float | None], ...] = ()   # (corpus caption, duration [s] or None) per action
 
 
 class CommandGate:
@@ -119,7 +124,7 @@ class CommandGate:
         bad = [cl for cl in reading.clauses if not self.clause_ok(cl)]
         if bad:
             cl = min(bad, key=lambda x: x.score - max(x.negative, c.min_similarity))
-            decisive = cl.negative >= c.min_similarity or cl.score - cl.negative < c.min_margin
+            decisive = cl.negative >= _KIND_SIMILARITY
             kind = cl.negative_kind if decisive else ""
             caps = self.reader.catalogue
             suggestions = tuple(dict.fromkeys(caps[n].caption() for n, _ in cl.ranking))[: c.suggestions]
@@ -129,7 +134,7 @@ class CommandGate:
                 + ", ".join(repr(s) for s in suggestions), "unsafe" if kind == "unsafe" else "out_of_scope",
                 suggestions=suggestions, kind=kind)
         return AcceptedCommand(text, reading.caption, reading.duration_s, reading.capabilities,
-                               min(cl.score for cl in reading.clauses))
+                               min(cl.score for cl in reading.clauses), reading.steps)
 
 
 @lru_cache(maxsize=4)

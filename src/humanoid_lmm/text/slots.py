@@ -99,9 +99,12 @@ def read_slots(clause: str) -> Slots:
     elif re.search(r"\bthrice\b", t):
         count = 3
     else:
-        m = re.search(r"\b(\w+) (?:more )?times?\b", t) or re.search(rf"\b(\w+) (?:\w+ )?{_COUNTED}\b", t)
-        if m and _number(m.group(1)) is not None and not (m.group(1) in ("a", "an") and "times" not in m.group(0)):
-            count = _number(m.group(1))
+        for m in [*re.finditer(r"(?=\b(\w+) (?:more |of )?(times?)\b)", t),
+                  *re.finditer(rf"(?=\b(\w+) (?:\w+ )?({_COUNTED})\b)", t)]:
+            n = _number(m.group(1))
+            if n is not None and not (m.group(1) in ("a", "an", "few") and not m.group(2).startswith("time")):
+                count = n
+                break
     if count is not None:
         count = max(1, min(count, 6))
     speed = next((_SPEED[w] for w in words if w in _SPEED), "")

@@ -54,6 +54,7 @@ class CommandReading:
     caption: str
     duration_s: float | None = None
     capabilities: tuple[str, ...] = field(default=())
+    steps: tuple[tuple[str, float | None], ...] = field(default=())   # (caption, duration [s]) per action
 
 
 class CommandReader:
@@ -130,4 +131,5 @@ class CommandReader:
             merged.append(r)
         duration = merged[0].slots.duration_s if len(merged) == 1 else None
         return CommandReading(text, tuple(readings), " then ".join(r.caption for r in merged), duration,
-                              tuple(r.capability for r in merged))
+                              tuple(r.capability for r in merged),
+                              tuple((r.caption, r.slots.duration_s) for r in merged))
