@@ -45,8 +45,8 @@ _KIND_SIMILARITY = 0.5   # [cosine] a refusal names the nearest "cannot" kind on
 class LanguageConfig:
     """Gate thresholds [cosine similarity], the post-generation check, and the "cannot" phrases by kind."""
 
-    min_similarity: float = 0.69
-    min_margin: float = 0.06
+    min_similarity: float = 0.61
+    min_margin: float = 0.14
     max_actions: int = 3
     suggestions: int = 3
     check_enabled: bool = True
