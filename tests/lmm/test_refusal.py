@@ -72,3 +72,10 @@ def test_actions_are_generated_one_by_one_and_joined(checked):
     out = checked.generate_steps([("wave your right hand", None), ("squat", None)], ("wave_right", "squat"), seed=0)
     assert len(out.segments) == 2 and sum(out.segments) == out.motion.n_frames
     assert " then " in out.caption
+
+
+def test_counts_must_match_when_asked_for(checked):
+    assert checked.shows("squat three times", "squat", "A man squats three times.")
+    assert not checked.shows("squat three times", "squat", "A man squats twice.")
+    assert checked.shows("squat", "squat", "A man squats twice.")        # no count asked: any
+    assert not checked.shows("squat", "bow", "A man squats twice.")

@@ -9,6 +9,7 @@ Each with or without the post-generation caption check (``--check``: retries, th
     python -m humanoid_lmm.lmm.paraphrase_eval --design steps --check --seeds 3 --threads 1
     python -m humanoid_lmm.lmm.paraphrase_eval --design raw --model runs/lmm/para/s1/final --seeds 3
     python -m humanoid_lmm.lmm.paraphrase_eval --gate-only          # refusals only, no motion model (~10 s)
+    python -m humanoid_lmm.lmm.paraphrase_eval --table --design steps --check --seeds 5   # the 20 commands
 """
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def _refused(gate, text):
 def run_generation(gate, generator, paraphrases, seeds, design: str, checked=None, verbose=False,
                    check: bool = False) -> dict:
     """Pass counts over the paraphrases that have checks; refusals count as failures."""
-    per_reg, fails, refused, mismatched = defaultdict(lambda: [0, 0, 0]), [], 0, 0
+    per_reg, fails, refused, mismatched, retried = defaultdict(lambda: [0, 0, 0]), [], 0, 0, 0
     for p in paraphrases:
         if not p.checks:
             continue
@@ -128,8 +129,10 @@ def run_generation(gate, generator, paraphrases, seeds, design: str, checked=Non
                     if design == "steps":
                         out = checked.generate_steps(acc.steps, acc.capabilities, seed, check=check)
                         motion, segments = out.motion, out.segments
+                        retried += out.attempt > 0
                     elif check:
-                        motion = checked.generate_checked(text, dur, seed, wanted=acc.capabilities).motion
+                        out = checked.generate_checked(text, dur, seed, wanted=acc.capabilities)
+                        motion, retried = out.motion, retried + (out.attempt > 0)
                     else:
                         motion = generator.generate(text, duration_s=dur, seed=seed)
                     ok = motion_passes(p.checks, motion)
@@ -143,7 +146,8 @@ def run_generation(gate, generator, paraphrases, seeds, design: str, checked=Non
                 fails.append(f"{p.text!r} seed {seed} -> {acc.caption if acc else 'REFUSED'!r}")
         if verbose:
             print(f"{p.text!r}: {per_reg[p.register]}", flush=True)
-    return {"registers": dict(per_reg), "fails": fails, "refused": refused, "mismatch": mismatched}
+    return {"registers": dict(per_reg), "fails": fails, "refused": refused, "mismatch": mismatched,
+            "retried": retried}
 
 
 def main(argv=None) -> int:
@@ -160,6 +164,8 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N paraphrases only (a quick look)")
     ap.add_argument("--shard", default="0/1", help="K/N: every N-th paraphrase from the K-th (parallel runs; "
                     "the gate figures are printed by shard 0 only)")
+    ap.add_argument("--table", action="store_true",
+                    help="the 20 commands of lmm.evaluate instead of the paraphrases, through the same pipeline")
     ap.add_argument("--out", default=None, help="also write the pass counts as JSON here (to add up shards)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
@@ -170,7 +176,9 @@ def main(argv=None) -> int:
     gate = CommandGate.load()
     k, n_shards = (int(x) for x in args.shard.split("/"))
     paras = load_paraphrases()[: args.limit]
-    if k == 0:
+    if args.table:
+        paras = [Paraphrase(c, ((((name, reps),),)), (), "table") for c, name, reps in BEHAVIOUR_COMMANDS]
+    elif k == 0:
         _print_gate(gate, paras, BEHAVIOUR_COMMANDS, args.verbose)
     if args.gate_only:
         return 0
@@ -206,7 +214,8 @@ def _print_generation(args, gate, paras) -> int:
     c = sum(v[2] for v in r["registers"].values())
     print(f"| **all** | {a}/{b} | {a / max(b, 1):.1%} | {c}/{b} | {c / max(b, 1):.1%} |")
     print(f"\ndesign={args.design} check={args.check} model={args.model or 'models/lmm'}: {a}/{b} = "
-          f"{a / max(b, 1):.1%} passed ({c / max(b, 1):.1%} with chains checked per action); gate refusals {r['refused']}, caption-check refusals {r['mismatch']} "
+          f"{a / max(b, 1):.1%} passed ({c / max(b, 1):.1%} with chains checked per action); gate refusals "
+          f"{r['refused']}, caption-check refusals {r['mismatch']}, resampled by the check {r['retried']} "
           f"(of {b} generations) in {time.time() - t0:.0f} s")
     if args.verbose:
         for f in r["fails"]:

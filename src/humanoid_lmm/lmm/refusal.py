@@ -5,7 +5,8 @@ direction (trained in both stages: ``Human: <mot> ... </mot> Describe this motio
 greedy). :class:`CheckedGenerator` reads that caption with the same :class:`CommandReader` that read the
 command and compares the capabilities (family and side, in order). On a mismatch it samples again with
 the next seed, at most ``attempts`` times, then raises :class:`MotionMismatch` (reason
-``motion_mismatch``); nothing moves. The captions are independent of the kinematic behaviour checks
+``motion_mismatch``); nothing moves. A count of two or more must also match the caption's count. The
+captions are independent of the kinematic behaviour checks
 of :mod:`humanoid_lmm.eval.behaviour`, which stay the evaluation.
 
     checked = CheckedGenerator(MotionGenerator.from_pretrained(), CommandReader())
@@ -82,6 +83,16 @@ class CheckedGenerator:
         self.generator, self.reader, self.attempts = generator, reader, int(attempts)
         self.captioner = MotionCaptioner(generator.lmm)
 
+    def shows(self, text: str, want: str, caption: str) -> bool:
+        """The caption shows capability ``want`` and, when ``text`` asks for two or more repetitions,
+        the same count ("squat three times" is not met by "a man squats twice")."""
+        from humanoid_lmm.text.slots import read_slots
+
+        if not capabilities_match((want,), self.reader.read(caption).capabilities):
+            return False
+        count = read_slots(text).count
+        return count is None or count < 2 or read_slots(caption).count == count
+
     def generate_checked(self, text: str, duration_s: float | None = None, seed: int | None = None,
                          wanted: tuple[str, ...] | None = None) -> CheckedMotion:
         """Motion for ``text`` whose caption shows ``wanted`` (default: what ``text`` reads as)."""
@@ -92,7 +103,8 @@ class CheckedGenerator:
             codes = self.generator.sample_codes(text, duration_s, (base + 104729 * attempt) % 2**31)
             caption = self.captioner(codes)
             captions.append(caption)
-            if capabilities_match(wanted, self.reader.read(caption).capabilities):
+            if capabilities_match(wanted, self.reader.read(caption).capabilities) and (
+                    len(wanted) != 1 or self.shows(text, wanted[0], caption)):
                 return CheckedMotion(self.generator._decode(codes, text), caption, attempt)
         raise MotionMismatch(f"{self.attempts} motions for {text!r} did not show {', '.join(wanted)} "
                              f"(they showed: {'; '.join(repr(c) for c in captions)}); nothing is sent", tuple(captions))
@@ -117,7 +129,7 @@ class CheckedGenerator:
                 codes = self.generator.sample_codes(text, duration_s, (base + 7 * k + 104729 * attempt) % 2**31)
                 caption = self.captioner(codes) if check else ""
                 tries = max(tries, attempt)
-                if not check or capabilities_match((want,), self.reader.read(caption).capabilities):
+                if not check or self.shows(text, want, caption):
                     break
                 captions.append(caption)
             else:
