@@ -79,3 +79,13 @@ def test_counts_must_match_when_asked_for(checked):
     assert not checked.shows("squat three times", "squat", "A man squats twice.")
     assert checked.shows("squat", "squat", "A man squats twice.")        # no count asked: any
     assert not checked.shows("squat", "bow", "A man squats twice.")
+
+
+def test_cli_generate_understands_and_refuses(tmp_path, capsys):
+    from humanoid_lmm.lmm.cli import main
+
+    assert main(["generate", "could you give me a wave with your left hand", "--understand", "-o",
+                 str(tmp_path / "w.npz"), "--seed", "0"]) == 0
+    assert "understood: 'wave with your left hand'" in capsys.readouterr().out
+    assert main(["generate", "do a backflip", "--understand", "-o", str(tmp_path / "b.npz")]) == 1
+    assert "can't do" in capsys.readouterr().err and not (tmp_path / "b.npz").exists()

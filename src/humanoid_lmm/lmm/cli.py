@@ -6,6 +6,7 @@ Examples::
     humanoid-lmm lmm train --stage 2 --init runs/lmm/stage1/final --out runs/lmm/stage2 --export models/lmm
     torchrun --nproc_per_node 2 -m humanoid_lmm.lmm.cli train --stage 1 --steps 20 --threads 1
     humanoid-lmm generate "wave your right hand" -o wave.npz --duration 3 --seed 0
+    humanoid-lmm generate "could you give me a wave with your left hand, then do 2 squats" --understand -o w.npz
 """
 from __future__ import annotations
 
@@ -94,7 +95,20 @@ def cmd_generate(args) -> int:
     sampling = SamplingConfig(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                               use_hf_generate=args.hf_generate)
     gen = MotionGenerator.from_pretrained(args.model, device=args.device, sampling=sampling)
-    motion = gen.generate(args.text, duration_s=args.duration, seed=args.seed)
+    if args.understand:   # the command pipeline: semantic gate, corpus captions, actions one by one, caption check
+        from humanoid_lmm.lmm.refusal import CheckedGenerator
+        from humanoid_lmm.speech.gate import CommandGate
+
+        gate = CommandGate.load()
+        accepted = gate.accept(args.text)   # CommandRejected (exit 1) with the reason and suggestions
+        print(f"understood: {accepted.caption!r}")
+        checked = CheckedGenerator(gen, gate.reader, gate.config.check_attempts)
+        steps = list(accepted.steps)
+        if args.duration is not None and len(steps) == 1:
+            steps = [(steps[0][0], args.duration)]
+        motion = checked.generate_steps(steps, accepted.capabilities, args.seed, check=True).motion
+    else:
+        motion = gen.generate(args.text, duration_s=args.duration, seed=args.seed)
     path = motion.save_npz(args.output)
     print(f"{motion!r} -> {path}")
     return 0
@@ -130,6 +144,8 @@ def register(subparsers) -> None:
     g.add_argument("--top-k", type=int, default=0)
     g.add_argument("--top-p", type=float, default=0.95)
     g.add_argument("--hf-generate", action="store_true", help="sample with model.generate + LogitsProcessor")
+    g.add_argument("--understand", action="store_true",
+                   help="read the command first (paraphrases, chains, refusals; docs/language.md)")
     g.add_argument("--device", default="cpu")
     g.add_argument("--threads", type=int, default=1)
     g.set_defaults(func=_safe(cmd_generate))
