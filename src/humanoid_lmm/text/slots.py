@@ -57,11 +57,16 @@ _ADDRESSEE = re.compile(
     r"friends?|family|grandma|grandpa|mom|mum|dad|teacher|visitors?))(?: over there| here)?\b|\bover there$")
 
 
+_DECORATION = re.compile(r"\blike (?:a|an|you|the|some|it|in|if|when)\b.*$|\b(?:a bit|a little|for a while|for a bit|"
+                         r"real quick|as high as you can|as high as possible|as far as you can)\b")
+
+
 def strip_courtesy(clause: str) -> str:
-    """The request without greetings, politeness, indirect framing and whom it is for ("could you please
-    wave at the people over there" -> "wave"); unchanged when nothing would be left."""
+    """The request without greetings, politeness, indirect framing, whom it is for and similes or
+    softeners ("could you please wave at the people over there like a king" -> "wave"); unchanged when
+    nothing would be left."""
     t = tidy(clause).strip(" ,.?!")
-    out = _ADDRESSEE.sub("", _TAIL.sub("", _LEAD.sub("", t)))
+    out = _DECORATION.sub("", _ADDRESSEE.sub("", _TAIL.sub("", _LEAD.sub("", t))))
     out = " ".join(out.split()).strip(" ,.?!")
     return out if out else t
 
