@@ -79,6 +79,6 @@ def test_held_out_out_of_scope_is_refused(held_out):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: 15/379 = 4.0 % measured (docs/model_card.md)")
+@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: 13/379 = 3.4 % measured (docs/model_card.md)")
 def test_held_out_paraphrases_are_rarely_refused(held_out):
     assert len(held_out["false_refusals"]) <= 0.02 * 379
