@@ -30,8 +30,22 @@ class SafetyError(HumanoidLMMError):
 
 
 class CommandRejected(HumanoidLMMError, ValueError):
-    """A user command was refused; `reason` is a short code: empty, too_long, not_english, unknown_verb."""
+    """A user command was refused; `reason` is a short code: empty, too_long, not_english, out_of_scope,
+    unsafe, too_many_actions. `suggestions`: the closest commands the robot can do; `kind`: what kind of
+    thing was asked for (e.g. "object", "acrobatics"; "" when unknown)."""
 
-    def __init__(self, message: str, reason: str = "invalid"):
+    def __init__(self, message: str, reason: str = "invalid", suggestions: tuple[str, ...] = (), kind: str = ""):
         super().__init__(message)
         self.reason = reason
+        self.suggestions = tuple(suggestions)
+        self.kind = kind
+
+
+class MotionMismatch(GenerationError):
+    """Generated motions did not show what the command asked for (checked by captioning them), within
+    the retry budget; nothing is sent. `reason` = "motion_mismatch"; `captions`: what each attempt showed."""
+
+    def __init__(self, message: str, captions: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.reason = "motion_mismatch"
+        self.captions = tuple(captions)

@@ -1,4 +1,5 @@
-"""The command node over real ROS 2 topics: good text goes on, bad text is refused with a reason."""
+"""The command node over real ROS 2 topics: good text goes on (as a corpus caption), bad text is refused with
+a reason and suggestions."""
 
 import json
 import time
@@ -45,12 +46,30 @@ def test_good_command_is_accepted_and_forwarded(graph):
     deadline = time.monotonic() + 5
     while not got["accepted"] and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert got["accepted"][-1] == {"id": status[-1]["id"], "text": "wave your right hand"}
+    assert got["accepted"][-1] == {"id": status[-1]["id"], "text": "wave your right hand", "said": "wave your right hand",
+                                   "capabilities": ["wave_right"], "duration_s": None,
+                                   "steps": [["wave your right hand", None]]}
+
+
+def test_paraphrase_goes_on_as_the_corpus_caption(graph):
+    status = _send(graph, "hey robot, could you do 3 squats for me", 1)
+    assert status and status[-1]["ok"] and status[-1]["caption"] == "squat three times"
+    _, got = graph
+    deadline = time.monotonic() + 5
+    while got["accepted"][-1]["id"] != status[-1]["id"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert got["accepted"][-1]["text"] == "squat three times"
+
+
+def test_refusal_names_the_closest_things_the_robot_can_do(graph):
+    status = _send(graph, "do a backflip", 1)
+    assert status and not status[-1]["ok"] and status[-1]["reason"] == "out_of_scope"
+    assert len(status[-1]["suggestions"]) == 3 and status[-1]["kind"] == "acrobatics"
 
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("", "empty"), ("x" * 10_000, "too_long"), ("挥动你的右手", "not_english"), ("please fetch my coffee", "unknown_verb")],
+    [("", "empty"), ("x" * 10_000, "too_long"), ("挥动你的右手", "not_english"), ("please fetch my coffee", "out_of_scope")],
 )
 def test_bad_command_is_refused_and_not_forwarded(graph, text, reason):
     _, got = graph

@@ -89,7 +89,7 @@ def test_bad_inputs_are_refused_and_never_reach_the_robot(graph):
     pub, got, String = graph
     started = _plans_started(got)
     for text, reason in [("", "empty"), ("x" * 10_000, "too_long"), ("挥动你的右手", "not_english"),
-                         ("please fetch my coffee", "unknown_verb")]:
+                         ("please fetch my coffee", "out_of_scope")]:
         n = len(got["status"])
         pub.publish(String(data=text))
         refused = _statuses(got, n, lambda s: s["stage"] == "command", 15)

@@ -29,3 +29,15 @@ def test_token_states_and_batching_agree():
     one = enc.encode(["wave"])[0]
     both = enc.encode(["wave", "squat twice slowly please"], batch_size=2)[0]
     assert np.allclose(one, both, atol=1e-5)  # padding does not change the embedding
+
+
+def test_onnxruntime_path_matches_torch(tmp_path):
+    enc = SentenceEncoder.load()
+    texts = ["wave your right hand", "could you give me a wave with your left hand then squat twice"]
+    ref = enc.encode(texts)
+    saved = enc._ort
+    try:
+        assert enc.use_onnxruntime(cache_dir=tmp_path, threads=1)
+        assert np.abs(enc.encode(texts) - ref).max() < 1e-4
+    finally:
+        enc._ort = saved

@@ -6,6 +6,7 @@ Examples::
     humanoid-lmm lmm train --stage 2 --init runs/lmm/stage1/final --out runs/lmm/stage2 --export models/lmm
     torchrun --nproc_per_node 2 -m humanoid_lmm.lmm.cli train --stage 1 --steps 20 --threads 1
     humanoid-lmm generate "wave your right hand" -o wave.npz --duration 3 --seed 0
+    humanoid-lmm generate "could you give me a wave with your left hand, then do 2 squats" --understand -o w.npz
     (FSDP2 / DeepSpeed / LoRA / vLLM: see humanoid_lmm.lmm.cli_scale and docs/scaling.md)
 """
 from __future__ import annotations
@@ -50,6 +51,8 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--eval-every", type=int, default=t.eval_every)
     p.add_argument("--save-every", type=int, default=t.save_every)
     p.add_argument("--m2t-fraction", type=float, default=t.m2t_fraction)
+    p.add_argument("--paraphrase-fraction", type=float, default=t.paraphrase_fraction,
+                   help="share of text->motion prompts rewritten as everyday paraphrases (lmm/paraphrase.py)")
     p.add_argument("--full-loss", action="store_true", help="loss on prompt tokens too (default: response only)")
     p.add_argument("--no-amp", action="store_true", help="no bfloat16 autocast on CUDA")
     p.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
@@ -73,6 +76,7 @@ def cmd_train(args) -> int:
                       init=args.init, warm_start=args.warm_start, motion_tokenizer=args.motion_tokenizer,
                       model=model, steps=args.steps, batch_size=args.batch_size, bucket_pool=args.bucket_pool,
                       lr=args.lr, warmup_steps=args.warmup, eval_every=args.eval_every, save_every=args.save_every, m2t_fraction=args.m2t_fraction,
+                      paraphrase_fraction=args.paraphrase_fraction,
                       response_only_loss=not args.full_loss, amp=not args.no_amp, device=args.device,
                       threads=args.threads, seed=args.seed, progress=not args.no_progress,
                       max_minutes=args.max_minutes, scale=scale_from_args(args))
@@ -97,7 +101,20 @@ def cmd_generate(args) -> int:
     sampling = SamplingConfig(temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                               use_hf_generate=args.hf_generate)
     gen = make_generator(backend_from_args(args), args.model, sampling, device=args.device)
-    motion = gen.generate(args.text, duration_s=args.duration, seed=args.seed)
+    if args.understand:   # the command pipeline: semantic gate, corpus captions, actions one by one, caption check
+        from humanoid_lmm.lmm.refusal import CheckedGenerator
+        from humanoid_lmm.speech.gate import CommandGate
+
+        gate = CommandGate.load()
+        accepted = gate.accept(args.text)   # CommandRejected (exit 1) with the reason and suggestions
+        print(f"understood: {accepted.caption!r}")
+        checked = CheckedGenerator(gen, gate.reader, gate.config.check_attempts)
+        steps = list(accepted.steps)
+        if args.duration is not None and len(steps) == 1:
+            steps = [(steps[0][0], args.duration)]
+        motion = checked.generate_steps(steps, accepted.capabilities, args.seed, check=True).motion
+    else:
+        motion = gen.generate(args.text, duration_s=args.duration, seed=args.seed)
     path = motion.save_npz(args.output)
     print(f"{motion!r} -> {path}")
     return 0
@@ -134,6 +151,8 @@ def register(subparsers) -> None:
     g.add_argument("--top-k", type=int, default=0)
     g.add_argument("--top-p", type=float, default=0.95)
     g.add_argument("--hf-generate", action="store_true", help="sample with model.generate + LogitsProcessor")
+    g.add_argument("--understand", action="store_true",
+                   help="read the command first (paraphrases, chains, refusals; docs/language.md)")
     g.add_argument("--device", default="cpu")
     g.add_argument("--threads", type=int, default=1)
     add_backend_args(g)

@@ -157,6 +157,8 @@ class TrainConfig:
     stage: 1 = text<->motion alignment on all pairs, 2 = instruction tuning with templates.
     response_only_loss: mask the prompt out of the loss (labels -100).
     m2t_fraction: share of motion->text examples.
+    paraphrase_fraction: share of text->motion prompts rewritten by :func:`humanoid_lmm.lmm.paraphrase.augment`
+        (synonyms, politeness, typos; sides and counts kept).
     bucket_pool: batches drawn together and split by length (less padding); 1 = plain random batches.
     amp: bfloat16 autocast when training on CUDA (ignored on CPU).
     max_minutes: wall-clock budget; training stops early (checkpoint + final) when it is spent.
@@ -186,6 +188,7 @@ class TrainConfig:
     keep_checkpoints: int = 2
     response_only_loss: bool = True
     m2t_fraction: float = 0.25
+    paraphrase_fraction: float = 0.0
     amp: bool = True
     seed: int = 0
     device: str = "auto"
@@ -205,6 +208,7 @@ class TrainConfig:
         _check(self.lr > 0, "lr", self.lr, "must be > 0")
         _check(self.warmup_steps >= 0, "warmup_steps", self.warmup_steps, "must be >= 0")
         _check(0 <= self.m2t_fraction <= 1, "m2t_fraction", self.m2t_fraction, "must be in [0, 1]")
+        _check(0 <= self.paraphrase_fraction <= 1, "paraphrase_fraction", self.paraphrase_fraction, "must be in [0, 1]")
         _check(self.device in ("auto", "cpu", "cuda"), "device", self.device, "choose auto, cpu or cuda")
         _check(not (self.init and self.warm_start), "warm_start", self.warm_start,
                "give either init (continue a model) or warm_start (new model seeded by one), not both")

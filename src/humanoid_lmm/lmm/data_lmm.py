@@ -125,8 +125,10 @@ class ExampleBuilder:
     """Token sequences for training; ``response_only`` masks the prompt out of the labels."""
 
     def __init__(self, tokenizer, vocab: MotionVocab, stage: int, m2t_fraction: float = 0.25,
-                 response_only: bool = True, max_len: int = 512, max_prompt_tokens: int = 64):
+                 response_only: bool = True, max_len: int = 512, max_prompt_tokens: int = 64,
+                 paraphrase_fraction: float = 0.0):
         self.tok, self.vocab, self.stage = tokenizer, vocab, stage
+        self.paraphrase_fraction = paraphrase_fraction  # share of t2m prompts rewritten by paraphrase.augment
         self.m2t_fraction, self.response_only = m2t_fraction, response_only
         self.max_len, self.max_prompt_tokens = max_len, max_prompt_tokens
 
@@ -136,6 +138,10 @@ class ExampleBuilder:
     def t2m(self, rec: PairRecord, rng: random.Random) -> tuple[list[int], list[int]]:
         """[bos] Human: {caption or instruction}\\nRobot: <mot> codes </mot> [eos]."""
         caption = rng.choice(rec.texts)
+        if self.paraphrase_fraction and rng.random() < self.paraphrase_fraction:
+            from humanoid_lmm.lmm.paraphrase import augment
+
+            caption = augment(caption, rng)
         text = caption if self.stage == 1 else instruction(caption, rng, rec.duration_s)
         prompt = [self.vocab.eos_id] + self._text(format_prompt(text))[: self.max_prompt_tokens]
         return prompt, self.vocab.codes_to_ids(rec.codes) + [self.vocab.eos_id]

@@ -173,7 +173,8 @@ def train(cfg: TrainConfig, motion_tokenizer=None) -> Path:
                                             device, cfg.amp), ck if start > 0 else None, state)
     model, ddp, opt = engine.model, engine.module, engine.optimizer
     builder = ExampleBuilder(lmm.tokenizer, lmm.vocab, cfg.stage, cfg.m2t_fraction, cfg.response_only_loss,
-                             lmm.config.n_positions, lmm.config.max_prompt_tokens)
+                             lmm.config.n_positions, lmm.config.max_prompt_tokens,
+                             paraphrase_fraction=cfg.paraphrase_fraction)
     amp = engine.autocast()
 
     def run_eval() -> float:

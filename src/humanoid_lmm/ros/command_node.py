@@ -1,8 +1,11 @@
 """command node: text from /humanoid/command (or a spoken WAV / the microphone) -> accepted command.
 
-Empty, overlong, non-English or unknown-verb input is refused on /humanoid/status and goes no further.
-Parameters: speech_config (path, default config/speech.yaml), wav (path: recognise once at start),
-mic_seconds (> 0: listen in a loop with ALSA).
+Empty, overlong or non-English input, and anything the semantic gate finds the robot cannot do
+(reason out_of_scope / unsafe, with the closest things it can do as ``suggestions``), is refused on
+/humanoid/status and goes no further. An accepted command goes on as {"id", "text": the corpus caption
+the motion model gets, "said", "capabilities", "duration_s", "steps": [[caption, duration_s], ...] per action}.
+Parameters: speech_config (path, default config/speech.yaml), language_config (path, default
+config/language.yaml), wav (path: recognise once at start), mic_seconds (> 0: listen in a loop with ALSA).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from std_msgs.msg import String
 from humanoid_lmm.errors import HumanoidLMMError
 from humanoid_lmm.ros import qos, topics
 from humanoid_lmm.ros.base import StageNode, run_nodes, stamp_id
-from humanoid_lmm.speech import accept_command, load_speech_config
+from humanoid_lmm.speech import CommandGate, load_speech_config, understand_command
 
 
 class CommandNode(StageNode):
@@ -27,7 +30,9 @@ class CommandNode(StageNode):
         self.declare_parameter("speech_config", "")
         self.declare_parameter("wav", "")
         self.declare_parameter("mic_seconds", 0.0)
+        self.declare_parameter("language_config", "")
         self.config = load_speech_config(self.get_parameter("speech_config").value or None)
+        self.gate = CommandGate.load(self.get_parameter("language_config").value or None)
         self._pub = self.create_publisher(String, topics.ACCEPTED, qos.COMMANDS)
         self.create_subscription(String, topics.COMMAND, lambda m: self.on_text(m.data, "topic"), qos.COMMANDS)
         wav, mic = self.get_parameter("wav").value, float(self.get_parameter("mic_seconds").value)
@@ -38,13 +43,17 @@ class CommandNode(StageNode):
         started = time.perf_counter()
         command_id = stamp_id(self.get_clock().now().to_msg())
         try:
-            command = accept_command(text, self.config)
+            accepted = understand_command(text, self.config, self.gate)
         except HumanoidLMMError as e:
             self.publish_status(command_id, False, started, source=source, error=str(e),
-                                reason=getattr(e, "reason", "invalid"), input_chars=len(text or ""))
+                                reason=getattr(e, "reason", "invalid"), input_chars=len(text or ""),
+                                suggestions=list(getattr(e, "suggestions", ())), kind=getattr(e, "kind", ""))
             return False
-        self._pub.publish(String(data=json.dumps({"id": command_id, "text": command})))
-        self.publish_status(command_id, True, started, source=source, text=command)
+        self._pub.publish(String(data=json.dumps({
+            "id": command_id, "text": accepted.caption, "said": accepted.said,
+            "capabilities": list(accepted.capabilities), "duration_s": accepted.duration_s,
+            "steps": [list(step) for step in accepted.steps]})))
+        self.publish_status(command_id, True, started, source=source, text=accepted.said, caption=accepted.caption)
         return True
 
     def _listen(self, wav: str, mic_seconds: float) -> None:

@@ -1,7 +1,9 @@
 """Normalise a typed or recognised command and accept it, or refuse it with a reason.
 
-Refusals (CommandRejected.reason): "empty", "too_long", "not_english", "unknown_verb". A refused command
-never reaches the motion model, so nothing reaches the robot.
+Refusals (CommandRejected.reason): "empty", "too_long", "not_english" (checked here), then the semantic
+gate's "out_of_scope", "unsafe", "too_many_actions" (:mod:`humanoid_lmm.speech.gate`: by meaning, with
+the closest things the robot can do as ``suggestions``). A refused command never reaches the motion
+model, so nothing reaches the robot.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import unicodedata
 from humanoid_lmm.errors import CommandRejected
 from humanoid_lmm.speech.config import SpeechConfig
 
-__all__ = ["normalize_command", "accept_command"]
+__all__ = ["normalize_command", "accept_command", "understand_command"]
 
 _KEEP = re.compile(r"[^a-z0-9' ]+")
 
@@ -28,8 +30,7 @@ def _letters(text: str) -> tuple[int, int]:
     return len(letters), sum(1 for c in letters if c.isascii())
 
 
-def accept_command(text: str, config: SpeechConfig) -> str:
-    """Return the normalised command, or raise CommandRejected naming why it was refused."""
+def _basic_checks(text: str, config: SpeechConfig) -> str:
     if not isinstance(text, str):
         raise CommandRejected(f"command must be text, got {type(text).__name__}", "empty")
     raw = text.strip()
@@ -42,11 +43,18 @@ def accept_command(text: str, config: SpeechConfig) -> str:
     n_letters, n_ascii = _letters(raw)
     if n_letters == 0 or n_ascii / n_letters < 0.8:
         raise CommandRejected(f"command {raw[:40]!r} is not English text; commands are English only", "not_english")
-    command = normalize_command(raw)
-    words = set(command.split())
-    if not words & set(config.verbs):
-        raise CommandRejected(
-            f"no known action in {command[:60]!r}; try e.g. {', '.join(repr(p) for p in config.phrases[:3])}",
-            "unknown_verb",
-        )
-    return command
+    return normalize_command(raw)
+
+
+def understand_command(text: str, config: SpeechConfig, gate=None):
+    """:class:`humanoid_lmm.speech.gate.AcceptedCommand` for ``text`` (its ``caption`` is what the motion
+    model gets), or CommandRejected naming why it was refused. ``gate``: default the process-wide one."""
+    from humanoid_lmm.speech.gate import CommandGate
+
+    command = _basic_checks(text, config)
+    return (gate or CommandGate.load()).accept(command)
+
+
+def accept_command(text: str, config: SpeechConfig, gate=None) -> str:
+    """Return the normalised command, or raise CommandRejected naming why it was refused."""
+    return understand_command(text, config, gate).said

@@ -1,4 +1,6 @@
-"""Offline command recognition: pocketsphinx (bundled en-us model) restricted to the command grammar."""
+"""Offline command recognition: pocketsphinx (bundled en-us acoustic model) restricted to the command
+language: a trigram model of command sentences (default, :mod:`humanoid_lmm.speech.ngram`) or the JSGF
+phrase grammar (:mod:`humanoid_lmm.speech.grammar`), chosen by ``language_model`` in config/speech.yaml."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from humanoid_lmm.errors import CommandRejected
 from humanoid_lmm.speech.audio import read_wav
 from humanoid_lmm.speech.config import SpeechConfig, load_speech_config
 from humanoid_lmm.speech.grammar import command_grammar
+from humanoid_lmm.speech.ngram import command_sentences, write_arpa
 
 __all__ = ["CommandRecognizer"]
 
@@ -25,9 +28,16 @@ class CommandRecognizer:
         probe = Decoder(samprate=self.config.sample_rate, loglevel="FATAL")
         grammar = command_grammar(self.config, lookup=probe.lookup_word)
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "commands.gram"
-            path.write_text(grammar)
-            self._decoder = Decoder(samprate=self.config.sample_rate, jsgf=str(path), loglevel="FATAL")
+            if self.config.language_model == "ngram":
+                sentences = command_sentences(self.config)
+                words = {w for s in sentences for w in s.split()}
+                known = {w for w in words if probe.lookup_word(w)}
+                path = write_arpa(sentences, Path(tmp) / "commands.lm", vocabulary=known)
+                self._decoder = Decoder(samprate=self.config.sample_rate, lm=str(path), loglevel="FATAL")
+            else:
+                path = Path(tmp) / "commands.gram"
+                path.write_text(grammar)
+                self._decoder = Decoder(samprate=self.config.sample_rate, jsgf=str(path), loglevel="FATAL")
         self.grammar = grammar
 
     def transcribe(self, samples: np.ndarray) -> str:

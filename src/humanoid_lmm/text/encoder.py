@@ -44,6 +44,7 @@ class SentenceEncoder:
     def __init__(self, model, tokenizer, dim: int):
         self.model, self.tokenizer, self.dim = model, tokenizer, int(dim)
         self._lock = threading.Lock()  # the tokenizer's padding/truncation state is shared
+        self._ort = None               # onnxruntime session of the same weights (see use_onnxruntime)
 
     @classmethod
     def load(cls, threads: int | None = None) -> "SentenceEncoder":
@@ -82,11 +83,100 @@ class SentenceEncoder:
         texts = [texts] if isinstance(texts, str) else list(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i in range(0, len(texts), batch_size):
+            if self._ort is not None:
+                ids, mask = self._batch(texts[i : i + batch_size])
+                h = self._ort.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
+                m = mask.numpy()[..., None].astype(np.float32)
+                e = (h * m).sum(1) / np.maximum(m.sum(1), 1.0)
+                out[i : i + len(e)] = e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-12)
+                continue
             h, mask = self.token_states(texts[i : i + batch_size])
             m = mask.unsqueeze(-1).to(h.dtype)
             e = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
             out[i : i + len(e)] = torch.nn.functional.normalize(e, dim=-1).numpy()
         return out
+
+    def use_onnxruntime(self, cache_dir: str | Path | None = None, threads: int | None = None) -> bool:
+        """Run :meth:`encode` through onnxruntime (about half the CPU time of torch for one short command:
+        4.8 vs 9.9 ms measured). The same weights are exported once with ``torch.onnx`` into the cache
+        (``<cache>/minilm-<size>.onnx``, ~90 MB, needs the ``onnx`` package to export); outputs agree with
+        torch to ~2e-5. Returns False (and keeps torch) when onnxruntime or the export is unavailable."""
+        import os
+
+        try:
+            import onnxruntime as ort
+        except ImportError:
+            return False
+        import torch
+
+        root = Path(cache_dir) if cache_dir else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "humanoid_lmm" / "text"
+        path = root / f"minilm-{encoder_zip_path().stat().st_size}.onnx"
+        try:
+            if not path.is_file():
+                root.mkdir(parents=True, exist_ok=True)
+                model = _hidden_states_module(self.model)
+                ids, mask = self._batch(["wave your right hand"])
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")
+                axes = {0: "batch", 1: "tokens"}
+                torch.onnx.export(model, (ids, mask), str(tmp), input_names=["input_ids", "attention_mask"],
+                                  output_names=["hidden"], opset_version=17, dynamo=False,
+                                  dynamic_axes={"input_ids": axes, "attention_mask": axes, "hidden": axes})
+                os.replace(tmp, path)
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = int(threads or torch.get_num_threads())
+            opts.inter_op_num_threads = 1
+            opts.log_severity_level = 3
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")   # no busy-wait after a run
+            self._ort = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        except Exception:  # noqa: BLE001 - any export/load failure: stay on torch, which always works
+            self._ort = None
+            return False
+        return True
+
+    def encode_cached(self, texts: list[str], cache_dir: str | Path | None = None) -> np.ndarray:
+        """:meth:`encode` of a fixed phrase list, kept as ``<cache_dir>/<sha1>.npy`` (default
+        ``$XDG_CACHE_HOME/humanoid_lmm/text`` or ``~/.cache/...``) so a process starts in milliseconds,
+        not seconds. The key covers the texts and the model file; an unwritable cache is skipped."""
+        import hashlib
+        import os
+
+        texts = [str(t) for t in texts]
+        zpath = encoder_zip_path()
+        key = hashlib.sha1("\n".join([str(zpath.stat().st_size), *texts]).encode()).hexdigest()
+        root = Path(cache_dir) if cache_dir else Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "humanoid_lmm" / "text"
+        path = root / f"{key}.npy"
+        if path.is_file():
+            try:
+                emb = np.load(path)
+                if emb.shape == (len(texts), self.dim):
+                    return emb
+            except (OSError, ValueError):
+                pass
+        emb = self.encode(texts)
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+            np.save(tmp, emb)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return emb
+
+
+def _hidden_states_module(model):
+    """Export wrapper: (input_ids, attention_mask) -> last hidden states (token types all 0)."""
+    import torch
+
+    class HiddenStates(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids, attention_mask):
+            return self.m(input_ids=input_ids, attention_mask=attention_mask,
+                          token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+
+    return HiddenStates(model).eval()
 
 
 @lru_cache(maxsize=1)

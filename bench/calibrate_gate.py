@@ -1,0 +1,72 @@
+"""Choose the command gate's two thresholds on the calibration set (never on the held-out sets).
+
+For every line of tests/data/gate_calibration.tsv the reader gives the weakest clause's capability
+similarity s and margin m (s minus the best "cannot" similarity). A command is accepted when
+s >= min_similarity and m >= min_margin. Among grid points that let through at most ``--max-accept``
+(4 %) of the cannot lines, the one with the fewest false refusals is chosen; among equal points, the one
+whose neighbourhood (+-0.03) has the lowest mean of (false-refusal rate + false-accept rate), so the
+thresholds do not sit on a cliff edge. Copy the printed values into
+config/language.yaml (gate.min_similarity, gate.min_margin).
+
+    python bench/calibrate_gate.py            # table of the best points + summary line
+    python bench/calibrate_gate.py -v         # also the calibration lines it gets wrong
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+
+def main(argv=None) -> int:
+    import torch
+
+    from humanoid_lmm.lmm.paraphrase_eval import data_path
+    from humanoid_lmm.speech.gate import CommandGate
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", default=str(data_path("gate_calibration.tsv")))
+    ap.add_argument("--max-accept", type=float, default=0.04,
+                    help="largest share of calibration cannot-lines let through (goal 5 %%, minus 1 point of headroom)")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    gate = CommandGate.load()
+    rows = [ln.split("\t") for ln in open(args.data).read().splitlines() if ln.strip() and not ln.startswith("#")][1:]
+    texts, can = [r[0] for r in rows], np.array([r[1] == "do" for r in rows])
+    readings = [gate.reader.read(t) for t in texts]
+    s = np.array([min(c.score for c in r.clauses) for r in readings])
+    m = np.array([min(c.score - c.negative for c in r.clauses) for r in readings])
+    taus, margins = np.round(np.arange(0.20, 0.801, 0.01), 2), np.round(np.arange(-0.30, 0.301, 0.01), 2)
+    acc = (s[None, None] >= taus[:, None, None]) & (m[None, None] >= margins[None, :, None])   # (T, M, N)
+    fr = (~acc & can).sum(-1) / can.sum()
+    fa = (acc & ~can).sum(-1) / (~can).sum()
+    cost = fr + fa
+    k = 3
+    pad = np.pad(cost, k, mode="edge")
+    local = np.mean([pad[k + i:k + i + len(taus), k + j:k + j + len(margins)]
+                     for i in range(-k, k + 1) for j in range(-k, k + 1)], axis=0)
+    # the goals are asymmetric (refuse >= 95 % of what it cannot do, <= 2 % false refusals): the fewest false
+    # refusals among points that refuse all but args.max_accept of the cannot lines
+    feasible = fa <= args.max_accept
+    if not feasible.any():
+        raise SystemExit(f"no threshold pair keeps calibration false accepts <= {args.max_accept:.1%}")
+    best = np.argwhere(feasible & (fr == fr[feasible].min()))
+    i, j = min(best, key=lambda ij: local[ij[0], ij[1]])
+    print("| min_similarity | min_margin | false refusals | false accepts | neighbourhood cost |")
+    print("|---|---|---|---|---|")
+    for a, b in sorted(best.tolist(), key=lambda ij: local[ij[0], ij[1]])[:8]:
+        print(f"| {taus[a]:.2f} | {margins[b]:+.2f} | {fr[a, b]:.1%} | {fa[a, b]:.1%} | {local[a, b]:.3f} |")
+    if args.verbose:
+        ok = (s >= taus[i]) & (m >= margins[j])
+        for t, c, a, si, mi, r in zip(texts, can, ok, s, m, readings):
+            if a != c:
+                print(f"{'FALSE REFUSAL' if c else 'FALSE ACCEPT '} {t!r}: s={si:.2f} m={mi:+.2f} -> {r.capabilities}, "
+                      f"nearest cannot {r.clauses[0].negative_phrase!r}")
+    print(f"calibration: {can.sum()} can-do + {(~can).sum()} cannot lines; min_similarity={taus[i]:.2f} "
+          f"min_margin={margins[j]:+.2f}: false refusals {fr[i, j]:.1%}, false accepts {fa[i, j]:.1%}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""The semantic command gate: accept what the robot can do, refuse the rest with a reason and suggestions.
+
+Replaces the verb whitelist. A command is read by :class:`humanoid_lmm.text.CommandReader`; every clause
+must be at least ``min_similarity`` close to a capability phrase and ``min_margin`` closer to it than to
+any phrase of what the robot cannot do (``config/language.yaml``, by kind). A refusal is a
+:class:`CommandRejected` whose ``reason`` is ``out_of_scope`` or ``unsafe`` (or ``too_many_actions``),
+whose message says why, and whose ``suggestions`` are the closest things the robot can do.
+
+    gate = CommandGate.load()
+    gate.accept("could u gimme a wave with ur left hand").caption   # "wave with your left hand"
+    gate.accept("do a backflip")   # CommandRejected(reason="out_of_scope", suggestions=("jump", ...))
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from humanoid_lmm.config_files import config_path, read_yaml_mapping
+from humanoid_lmm.errors import CommandRejected, ConfigError
+
+__all__ = ["LanguageConfig", "load_language_config", "AcceptedCommand", "CommandGate", "WHY"]
+
+# what a refusal of each kind says
+WHY = {
+    "acrobatics": "acrobatics and floor exercises are beyond what this robot can do safely",
+    "object": "it needs an object to handle, and this robot does not grasp or carry things",
+    "tool": "it needs a tool, and this robot does not use tools",
+    "sit_lie": "this robot does not sit, kneel, crawl or lie down",
+    "speech": "this robot moves; it does not talk, sing or answer questions",
+    "nonsense": "it does not ask for a movement",
+    "unsafe": "it could hurt someone or break something",
+    "locomotion": "it needs more than a few steps on the spot: climbing, travelling or a vehicle",
+    "fine_motor": "this robot has no fingers or face to move",
+    "contact": "this robot does not touch people",
+    "household": "it is a task, not a movement",
+    "": "it is not one of the movements this robot knows",
+}
+
+
+_KIND_SIMILARITY = 0.5   # [cosine] a refusal names the nearest "cannot" kind only when it is at least this close
+
+
+@dataclass(frozen=True)
+class LanguageConfig:
+    """Gate thresholds [cosine similarity], the post-generation check, and the "cannot" phrases by kind."""
+
+    min_similarity: float = 0.61
+    min_margin: float = 0.14
+    max_actions: int = 3
+    suggestions: int = 3
+    check_enabled: bool = True
+    check_attempts: int = 3
+    cannot: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not -1 <= self.min_similarity <= 1:
+            raise ConfigError(f"language config: gate.min_similarity must be in [-1, 1], got {self.min_similarity}")
+        if not -2 <= self.min_margin <= 2:
+            raise ConfigError(f"language config: gate.min_margin must be in [-2, 2], got {self.min_margin}")
+        for name in ("max_actions", "suggestions", "check_attempts"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or not 1 <= v <= 20:
+                raise ConfigError(f"language config: {name} must be an integer in [1, 20], got {v!r}")
+        unknown = sorted(set(self.cannot) - set(WHY))
+        if unknown:
+            raise ConfigError(f"language config: unknown 'cannot' kind(s) {unknown}; valid: {sorted(k for k in WHY if k)}")
+
+
+def load_language_config(path: str | Path | None = None) -> LanguageConfig:
+    path = config_path(path, "language.yaml")
+    raw = read_yaml_mapping(path, "language config", {"gate", "check", "cannot"})
+    gate, check, cannot = raw.get("gate") or {}, raw.get("check") or {}, raw.get("cannot") or {}
+    for name, sect, keys in (("gate", gate, {"min_similarity", "min_margin", "max_actions", "suggestions"}),
+                             ("check", check, {"enabled", "attempts"})):
+        if not isinstance(sect, dict) or set(sect) - keys:
+            raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
+    if not isinstance(cannot, dict) or not all(isinstance(v, list) and all(isinstance(p, str) for p in v)
+                                              for v in cannot.values()):
+        raise ConfigError(f"{path}: field 'cannot' must map each kind to a list of phrases")
+    return LanguageConfig(**gate, check_enabled=bool(check.get("enabled", True)),
+                          check_attempts=int(check.get("attempts", 3)),
+                          cannot={k: tuple(v) for k, v in cannot.items()})
+
+
+@dataclass(frozen=True)
+class AcceptedCommand:
+    """A command the gate let through: what was said, the corpus caption the motion model gets, the
+    requested duration [s] (None = the model decides), the capabilities in order, the weakest clause
+    score, and each action's own caption and duration (for generating actions one by one)."""
+
+    said: str
+    caption: str
+    duration_s: float | None
+    capabilities: tuple[str, ...]
+    score: float
+    steps: tuple[tuple[str, float | None], ...] = ()   # (corpus caption, duration [s] or None) per action
+
+
+class CommandGate:
+    """``accept(text) -> AcceptedCommand`` or :class:`CommandRejected` (~10 ms on one CPU thread)."""
+
+    def __init__(self, config: LanguageConfig | None = None, reader=None):
+        from humanoid_lmm.text.understand import CommandReader
+
+        self.config = config or load_language_config()
+        self.reader = reader or CommandReader(anchors={k: list(v) for k, v in self.config.cannot.items()})
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "CommandGate":
+        """The process-wide gate for a language config (default config/language.yaml); built once (~1 s)."""
+        return _cached_gate(str(config_path(path, "language.yaml")))
+
+    def clause_ok(self, clause) -> bool:
+        c = self.config
+        return clause.score >= c.min_similarity and clause.score - clause.negative >= c.min_margin
+
+    def accept(self, text: str) -> AcceptedCommand:
+        reading = self.reader.read(text)
+        c = self.config
+        if len(reading.capabilities) > c.max_actions:
+            raise CommandRejected(f"{text!r} chains {len(reading.capabilities)} actions; at most {c.max_actions} "
+                                  "can be done in one command", "too_many_actions")
+        bad = [cl for cl in reading.clauses if not self.clause_ok(cl)]
+        if bad:
+            cl = min(bad, key=lambda x: x.score - max(x.negative, c.min_similarity))
+            decisive = cl.negative >= _KIND_SIMILARITY
+            kind = cl.negative_kind if decisive else ""
+            caps = self.reader.catalogue
+            suggestions = tuple(dict.fromkeys(caps[n].caption() for n, _ in cl.ranking))[: c.suggestions]
+            part = f" (the part {cl.text!r})" if len(reading.clauses) > 1 else ""
+            raise CommandRejected(
+                f"I can't do {text!r}{part}: {WHY.get(kind, WHY[''])}. Closest things I can do: "
+                + ", ".join(repr(s) for s in suggestions), "unsafe" if kind == "unsafe" else "out_of_scope",
+                suggestions=suggestions, kind=kind)
+        return AcceptedCommand(text, reading.caption, reading.duration_s, reading.capabilities,
+                               min(cl.score for cl in reading.clauses), reading.steps)
+
+
+@lru_cache(maxsize=4)
+def _cached_gate(path: str) -> CommandGate:
+    return CommandGate(load_language_config(path))

@@ -1,0 +1,84 @@
+"""The semantic gate: refuses what the robot cannot do, with a reason and suggestions; lets paraphrases in."""
+
+import pytest
+
+from humanoid_lmm.errors import CommandRejected, ConfigError
+from humanoid_lmm.speech import load_speech_config, understand_command
+from humanoid_lmm.speech.gate import CommandGate, LanguageConfig, load_language_config
+
+
+@pytest.fixture(scope="module")
+def gate():
+    import torch
+
+    torch.set_num_threads(1)   # one small forward pass per command: threads only add contention
+    return CommandGate.load()
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("do a backflip", "out_of_scope"), ("please fetch my coffee", "out_of_scope"), ("sit down on the sofa", "out_of_scope"),
+    ("sing me a lullaby", "out_of_scope"), ("punch my brother", "unsafe"), ("wave, then bake me a pie", "out_of_scope"),
+])
+def test_out_of_scope_is_refused_with_reason_and_suggestions(gate, text, reason):
+    with pytest.raises(CommandRejected) as e:
+        gate.accept(text)
+    assert e.value.reason == reason
+    assert len(e.value.suggestions) == 3 and all(isinstance(s, str) and s for s in e.value.suggestions)
+    assert "Closest things I can do" in str(e.value)
+
+
+@pytest.mark.parametrize("text, caption, duration", [
+    ("hey robot, could you give me a wave with your left hand", "wave with your left hand", None),
+    ("do 3 squats", "squat three times", None),
+    ("point to the right for 4 seconds", "point with your right hand for four seconds", 4.0),
+    ("Wave, your RIGHT hand!", "wave your right hand", None),
+])
+def test_paraphrases_are_accepted_as_corpus_captions(gate, text, caption, duration):
+    acc = understand_command(text, load_speech_config(), gate)
+    assert (acc.caption, acc.duration_s) == (caption, duration)
+
+
+def test_too_many_actions_are_refused(gate):
+    with pytest.raises(CommandRejected) as e:
+        gate.accept("clap then bow then jump then squat")
+    assert e.value.reason == "too_many_actions"
+
+
+def test_a_gate_without_thresholds_lets_everything_through(gate):
+    open_gate = CommandGate(LanguageConfig(min_similarity=-1.0, min_margin=-2.0), gate.reader)
+    assert open_gate.accept("do a backflip").capabilities   # the refusals above come from the thresholds
+
+
+def test_language_config_errors_name_the_field(tmp_path):
+    p = tmp_path / "language.yaml"
+    p.write_text("gate: {min_similarity: 3}\n")
+    with pytest.raises(ConfigError, match="min_similarity"):
+        load_language_config(p)
+    p.write_text("cannot: {flying_saucers: [fly]}\n")
+    with pytest.raises(ConfigError, match="flying_saucers"):
+        load_language_config(p)
+    p.write_text("gate: {threshold: 0.5}\n")
+    with pytest.raises(ConfigError, match="gate"):
+        load_language_config(p)
+
+
+@pytest.fixture(scope="module")
+def held_out(gate):
+    from humanoid_lmm.lmm.evaluate import BEHAVIOUR_COMMANDS
+    from humanoid_lmm.lmm.paraphrase_eval import gate_table, load_out_of_scope, load_paraphrases
+
+    return gate_table(gate, load_paraphrases(), load_out_of_scope(), [c for c, _, _ in BEHAVIOUR_COMMANDS])
+
+
+@pytest.mark.slow
+def test_held_out_out_of_scope_is_refused(held_out):
+    """Issue 17: >= 95 % of the held-out out-of-scope commands refused; no table command refused."""
+    n = sum(b for _, b in held_out["kinds"].values())
+    assert len(held_out["accepted_out_of_scope"]) <= 0.05 * n, held_out["accepted_out_of_scope"]
+    assert not held_out["false_refusals_20"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: 13/379 = 3.4 % measured (docs/model_card.md)")
+def test_held_out_paraphrases_are_rarely_refused(held_out):
+    assert len(held_out["false_refusals"]) <= 0.02 * 379

@@ -1,0 +1,51 @@
+"""The held-out language sets: big enough, labelled with real checks, and never training captions."""
+
+from collections import Counter
+
+import pytest
+
+from humanoid_lmm.eval.behaviour import BEHAVIOURS
+from humanoid_lmm.lmm.paraphrase import is_training_caption
+from humanoid_lmm.lmm.paraphrase_eval import _rows, data_path, load_out_of_scope, load_paraphrases
+from humanoid_lmm.motion.synth import PRIMITIVES
+from humanoid_lmm.speech.gate import load_language_config
+
+PARAS = load_paraphrases()
+OOS = load_out_of_scope()
+CALIBRATION = _rows(data_path("gate_calibration.tsv"))
+
+
+def test_sets_are_big_and_varied():
+    checked = [p for p in PARAS if p.checks]
+    assert len(checked) >= 300 and len(OOS) >= 150
+    registers = Counter(p.register for p in checked)
+    for reg in ("casual", "polite", "indirect", "typo", "count", "compose"):
+        assert registers[reg] >= 10, registers
+    assert len({k for _, k in OOS}) >= 8
+    assert len({p.text for p in PARAS}) == len(PARAS) and len({t for t, _ in OOS}) == len(OOS)
+
+
+def test_labels_name_existing_checks_and_primitives():
+    for p in PARAS:
+        assert set(p.actions) <= set(PRIMITIVES), p
+        for alts in p.checks:
+            for name, times in alts:
+                assert name in BEHAVIOURS and (times is None or 1 <= times <= 6), p
+
+
+@pytest.mark.parametrize("text", ["Please squat twice.", "wave your right hand and then squat",
+                                  "A man waves the right hand.", "could you turn left, please?", "jump, for 3 seconds"])
+def test_training_caption_detector_finds_training_captions(text):
+    assert is_training_caption(text)   # so the next test can fail
+
+
+def test_no_training_caption_is_in_the_held_out_sets():
+    found = [t for t in [p.text for p in PARAS] + [t for t, _ in OOS] if is_training_caption(t)]
+    assert not found
+
+
+def test_calibration_and_refusal_phrases_are_not_test_lines():
+    held = {p.text for p in PARAS} | {t for t, _ in OOS}
+    assert not held & {r[0] for r in CALIBRATION}
+    cannot = {p for v in load_language_config().cannot.values() for p in v}
+    assert not cannot & (held | {r[0] for r in CALIBRATION})
