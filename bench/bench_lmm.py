@@ -59,7 +59,7 @@ def main(argv=None) -> int:
         rows.append((text, motion.duration_s, statistics.median(whole) * 1e3,
                      statistics.median(firsts) * 1e3 if firsts else float("nan"), statistics.median(speeds)))
 
-    print(f"\n| command | motion [s] | generate [ms] | first chunk [ms] | x real time |")
+    print("\n| command | motion [s] | generate [ms] | first chunk [ms] | x real time |")
     print("|---|---|---|---|---|")
     for text, dur, ms, first, speed in rows:
         print(f"| {text} | {dur:.2f} | {ms:.0f} | {first:.0f} | {speed:.1f} |")

@@ -26,7 +26,7 @@ def _publish_one_of_each(ros):
     from std_msgs.msg import Bool, String
 
     from humanoid_lmm.robots import RobotTrajectory, load_robot_config
-    from humanoid_lmm.ros import qos, topics
+    from humanoid_lmm.ros import topics
     from humanoid_lmm.ros.convert import joint_state_msg, motion_to_msg, trajectory_to_msg
     from humanoid_lmm.ros.recorder import RECORDED_TOPICS, message_class
 

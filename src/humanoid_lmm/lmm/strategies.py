@@ -31,7 +31,7 @@ from humanoid_lmm.lmm.configuration_scale import ScaleConfig
 from humanoid_lmm.lmm.lora import apply_lora, is_peft_model, load_adapter, merge_lora, save_adapter
 from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel
 
-__all__ = ["EngineOptions", "TrainEngine", "DDPEngine", "FSDP2Engine", "make_engine", "init_distributed",
+__all__ = ["EngineOptions", "TrainEngine", "FSDP2Engine", "make_engine", "init_distributed",
            "decoder_layers"]
 
 

@@ -14,7 +14,6 @@ format (keys ``format``, ``version``, ``fps``, ``root_pos``, ``rotations``, ``te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np

@@ -172,7 +172,6 @@ def solve_tracks(tr: Tracks, smooth_frames: int = 5) -> Motion:
     """Leg IK: hips/knees/ankles so each ankle reaches its target with the foot at the requested yaw and
     pitch. Where a planted foot cannot be reached the pelvis is lowered (smoothly); unreachable swing
     targets are pulled in. Returns the Motion (pelvis orientation from ``pelvis_quat``)."""
-    T = tr.n_frames
     P = quat_to_matrix(tr.pelvis_quat)  # (T, 3, 3)
     pelvis = tr.pelvis_pos.copy()
     F = _foot_matrix(tr.foot_yaw, tr.foot_pitch)  # (T, 2, 3, 3)

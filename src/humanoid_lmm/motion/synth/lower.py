@@ -214,7 +214,7 @@ for side in ("right", "left"):
               f"lift your {other} foot and stand on the {side} one{{dur}}", f"stand on one leg, the {side} one{{dur}}",
               f"balance on the {side} leg{{dur}}{{speed}}"],
              [f"stands on the {side} leg{{dur}}", f"balances on the {side} foot{{dur}}",
-              f"lifts the {other} foot and stands on the {side} leg{{dur}}", f"stands on one leg{{dur}}",
+              f"lifts the {other} foot and stands on the {side} leg{{dur}}", "stands on one leg{dur}",
               f"balances on the {side} leg with the arms out{{dur}}{{speed}}"],
              "The arms lift slightly out to the sides for balance.",
              f"The weight shifts onto the {side} leg and the {other} foot lifts behind{{dur}}, then comes down.",
