@@ -2,7 +2,7 @@
 
 The humanoid_lmm graph: command -> generator -> retargeter -> validator -> streamer (same nodes and
 parameter file as `humanoid-lmm up`; src/humanoid_lmm/ros/graph.py). In mode:=sim a MuJoCo robot on the
-Unitree DDS topics is started too (free-standing; use `humanoid-lmm up` for H1, whose simulation needs the gantry).
+Unitree DDS topics is started too (G1 free-standing; H1 on the gantry, since nothing balances it).
 transport:= lowcmd (the stack's balancing policy) | arm_sdk (G1 built-in controller); real + lowcmd needs
 allow_lowcmd_policy:=true. preview:=true adds the optional 3D preview node (off by default).
 """
@@ -28,9 +28,12 @@ def generate_launch_description():
     mode = LaunchConfiguration("mode")
     net_interface = LaunchConfiguration("net_interface")
     domain_id = LaunchConfiguration("domain_id")
-    # "" = the safe default of the mode: sim -> lowcmd (the stack's policy), real -> arm_sdk (built-in controller)
+    # "" = the safe default of the mode: sim -> lowcmd (the stack's policy), real -> arm_sdk on the G1 (built-in
+    # controller), lowcmd on the H1 (no arm_sdk: its bridge refuses every free-standing plan)
     transport = PythonExpression(["'", LaunchConfiguration("transport"), "' or ('arm_sdk' if '", mode,
-                                  "' == 'real' else 'lowcmd')"])
+                                  "' == 'real' and '", robot, "' == 'g1' else 'lowcmd')"])
+    # nothing balances an H1: in simulation it hangs on the gantry, and every report says so
+    gantry = PythonExpression(["'", mode, "' == 'sim' and '", robot, "' == 'h1'"])
     overrides = {"robot": robot, "use_sim_time": LaunchConfiguration("use_sim_time")}
 
     def node(executable, name, extra=None, condition=None):
@@ -55,11 +58,12 @@ def generate_launch_description():
         node("humanoid_validator", "humanoid_validator", {"transport": transport}),
         node("humanoid_streamer", "humanoid_streamer",
              {"mode": mode, "net_interface": net_interface, "domain_id": domain_id, "transport": transport,
-              "allow_lowcmd_policy": LaunchConfiguration("allow_lowcmd_policy"),
+              "allow_lowcmd_policy": LaunchConfiguration("allow_lowcmd_policy"), "gantry": gantry,
               "require_confirmation": PythonExpression(["'", mode, "' == 'real'"])}),
         node("humanoid_preview", "humanoid_preview", condition=IfCondition(LaunchConfiguration("preview"))),
         ExecuteProcess(
-            cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface],
+            cmd=["humanoid-lmm", "sim-robot", "--robot", robot, "--domain", domain_id, "--iface", net_interface,
+                 "--base", PythonExpression(["'gantry' if '", robot, "' == 'h1' else 'free'"])],
             output="screen",
             condition=IfCondition(PythonExpression(["'", mode, "' == 'sim'"])),
         ),

@@ -74,7 +74,7 @@ class PolicyLimitConfig:
 @dataclass(frozen=True)
 class SafetyConfig:
     joint_margin: float = 0.05  # [rad] reference-driven joints
-    policy_joint_margin: float = 0.02  # [rad] policy-driven joints
+    policy_joint_margin: float = 0.0  # [rad] policy-driven joints (the policy's own limits are the URDF's)
     torque_scale: float = 0.9
     reference: LimitConfig = field(default_factory=LimitConfig)
     policy: PolicyLimitConfig = field(default_factory=PolicyLimitConfig)

@@ -127,7 +127,7 @@ class ExecutionPlan:
             z = np.load(path, allow_pickle=False)
             head = json.loads(str(z["header"]))
         except (OSError, ValueError, KeyError) as e:
-            raise ConfigError(f"{path}: not an ExecutionPlan file (humanoid-lmm plan/validate -o writes them): {e}") from e
+            raise ConfigError(f"{path}: not an ExecutionPlan file (`humanoid-lmm validate ... -o` writes them): {e}") from e
         ref = RobotTrajectory(robot=str(z["robot"]), fps=float(z["fps"]),
                               joint_names=tuple(str(n) for n in z["joint_names"]), q=z["q"].astype(float),
                               root_pos=z["root_pos"].astype(float), root_quat=z["root_quat"].astype(float),

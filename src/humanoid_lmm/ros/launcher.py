@@ -65,7 +65,15 @@ REALTIME = ("sim_robot", "humanoid_streamer", "composed", SUPERVISOR)  # process
 
 
 def transport_of(a: LaunchArgs) -> str:
-    return a.transport or ("lowcmd" if a.mode == "sim" else "arm_sdk")
+    """The given transport, else the mode's safe default: sim -> lowcmd (the stack's policy); real -> arm_sdk on
+    a robot that has it (G1: its built-in controller balances), lowcmd otherwise (H1: the bridge then refuses
+    every free-standing plan, since nothing balances it)."""
+    from humanoid_lmm.robots import load_robot_config
+
+    if a.transport:
+        return a.transport
+    has_arm_sdk = load_robot_config(a.robot).message_family == "hg"
+    return "arm_sdk" if a.mode == "real" and has_arm_sdk else "lowcmd"
 
 
 def needs_gantry(robot: str) -> bool:

@@ -91,7 +91,7 @@ def register(subparsers) -> None:
     p.add_argument("trajectories", nargs="*", help="RobotTrajectory .npz files or folders of them")
     p.add_argument("--samples", action="store_true", help="the built-in sample motions of sim/samples.py instead")
     p.add_argument("--robot", default="g1", help="robot of --samples")
-    p.add_argument("--mode", default="auto", choices=["auto", "upper_body", "whole_body"])
+    p.add_argument("--mode", default="auto", choices=["auto", "upper_body", "locomotion", "whole_body"])
     p.add_argument("--config", type=Path, help="validation YAML (default config/validate.yaml)")
     p.add_argument("--repair", action="store_true")
     p.add_argument("--report-dir", type=Path, help="write <name>.html and <name>.json per trajectory here")

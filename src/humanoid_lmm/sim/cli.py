@@ -36,7 +36,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("trajectory", nargs="?", type=Path, help="RobotTrajectory .npz")
     p.add_argument("--robot", help="robot name (g1, h1); must match the file's robot")
-    p.add_argument("--sample", help="validate a built-in synthetic motion instead of a file (wave, too_fast, over_limits, self_collision, lean_fall)")
+    p.add_argument("--sample", help="validate a built-in synthetic motion instead of a file (wave, squat, too_fast, over_limits, self_collision, lean_fall)")
     p.add_argument("--mode", default="auto", choices=["auto", "upper_body", "locomotion", "whole_body"],
                    help="auto: the planner decides (config/execution.yaml planner); else force this mode")
     p.add_argument("--transport", default="lowcmd", choices=["lowcmd", "arm_sdk"],

@@ -16,8 +16,9 @@ __all__ = ["validation_robot", "set_self_collision", "floor_geom", "foot_body_id
 def validation_robot(cfg: RobotConfig) -> MujocoRobot:
     """The robot with position actuators (PD at the config gains), cached per config object.
 
-    Shared and mutable: tracking.Tracker rewrites gains, force ranges and the timestep, and
-    `set_self_collision` the collision flags, before each use; one validation at a time per process.
+    Used for the kinematic checks (contacts, self-collision) of a reference; the dynamic run uses
+    `robots.build_sim_model`. Shared and mutable: `set_self_collision` rewrites the collision flags before
+    each use, so one validation at a time per process.
     """
     return build_mujoco_model(cfg, actuators="position")
 
