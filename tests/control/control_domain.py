@@ -1,6 +1,5 @@
-"""One DDS domain per test process (ChannelFactory is a process singleton); random so parallel runs don't mix."""
+"""The DDS domain of this test process (set once in tests/conftest.py; ChannelFactory is a process singleton)."""
 
 import os
-import random
 
-DOMAIN = int(os.environ.get("HUMANOID_LMM_TEST_DOMAIN", random.randint(50, 200)))
+DOMAIN = int(os.environ["HUMANOID_LMM_TEST_DOMAIN"])

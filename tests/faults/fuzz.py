@@ -160,8 +160,15 @@ def _junk_header(i, j, value, text):
 
 
 def plan_messages(base_msg, n: int = 1000) -> list:
-    """n fuzzed variants of `base_msg` (a valid plan message)."""
-    return [mutate(base_msg, muts) for muts in examples(MUTATION_LISTS, n)]
+    """n fuzzed variants of `base_msg` (a valid plan message), each different from it: a mutation list that
+    undoes itself (the same two points swapped twice) gives back the valid plan, which is rightly executed."""
+    from rclpy.serialization import serialize_message
+
+    same = serialize_message(base_msg)
+    variants = (mutate(base_msg, muts) for muts in examples(MUTATION_LISTS, n + n // 10))
+    out = [m for m in variants if serialize_message(m) != same][:n]
+    assert len(out) == n, f"only {len(out)} of {n} fuzzed plan messages differ from the valid one"
+    return out
 
 
 def sane_plan(plan, cfg) -> bool:

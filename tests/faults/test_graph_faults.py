@@ -197,6 +197,12 @@ def test_unauthorised_estop_reset_is_refused(graph, fault_row):
     time.sleep(2.0)
 
 
+def _arms(g):
+    """Shoulder and elbow angles: what a plan would move (the legs move anyway, balancing)."""
+    names = ("left_shoulder_pitch_joint", "right_shoulder_pitch_joint", "left_elbow_joint", "right_elbow_joint")
+    return g.sim.q[[g.cfg.joint_index(n) for n in names]]
+
+
 def _stage_statuses(g, stage, ids=None):
     return [s for s in list(g.status) if s["stage"] == stage and (ids is None or s.get("id") in ids)]
 
@@ -221,7 +227,7 @@ def test_fuzzed_command_strings_on_the_live_graph(graph, fault_row):
         return False
 
     texts = [t for t in command_strings(10_000) if refused(t)]
-    q0 = g.sim.q.copy()
+    q0 = _arms(g)
     started, before = g.counter("plan_start"), len(_stage_statuses(g, "command"))
     t0 = time.monotonic()
     for i in range(0, len(texts), 10):  # the command topic keeps 10: send in tens, wait for their answers
@@ -233,13 +239,13 @@ def test_fuzzed_command_strings_on_the_live_graph(graph, fault_row):
     answers = _stage_statuses(g, "command")[before:]
     time.sleep(1.0)
     alive = all(p.poll() is None for _, p in g.launcher.procs)
-    moved = float(np.max(np.abs(g.sim.q - q0)))
+    moved = float(np.max(np.abs(_arms(g) - q0)))
     ok = (len(answers) == len(texts) and not any(a["ok"] for a in answers) and all(a.get("error") for a in answers)
           and alive and g.counter("plan_start") == started and moved < 0.05)
     fault_row(f"{len(texts):,} fuzzed command strings on /humanoid/command (live)",
               "each refused on /humanoid/status; no node dies; nothing moves",
               f"{sum(not a['ok'] for a in answers)} refused in {time.monotonic() - t0:.0f} s; nodes "
-              f"{'alive' if alive else 'DIED'}; joints moved {moved:.3f} rad", None, moved >= 0.05, ok)
+              f"{'alive' if alive else 'DIED'}; arms moved {moved:.3f} rad", None, moved >= 0.05, ok)
     assert ok
 
 
@@ -259,7 +265,7 @@ def test_fuzzed_plan_messages_on_the_live_graph(graph, fault_row):
     for i, m in enumerate(msgs):
         m.header.stamp = id_stamp(f"{base}.{i:09d}")
         ids.add(f"{base}.{i:09d}")
-    q0 = g.sim.q.copy()
+    q0 = _arms(g)
     started = g.counter("plan_start")
     t0 = time.monotonic()
     for i in range(0, len(msgs), 2):  # the plan topic keeps 2
@@ -271,13 +277,13 @@ def test_fuzzed_plan_messages_on_the_live_graph(graph, fault_row):
     answers = _stage_statuses(g, "stream", ids)
     time.sleep(1.0)
     alive = all(p.poll() is None for _, p in g.launcher.procs)
-    moved = float(np.max(np.abs(g.sim.q - q0)))
+    moved = float(np.max(np.abs(_arms(g) - q0)))
     ok = (len(answers) == len(msgs) and not any(a["ok"] for a in answers) and alive
           and g.counter("plan_start") == started and moved < 0.05)
     fault_row("1,000 fuzzed JointTrajectory plans on the plan topic (live)",
               "each refused by the streamer; it stays up; nothing moves",
               f"{sum(not a['ok'] for a in answers)} refused in {time.monotonic() - t0:.0f} s; nodes "
-              f"{'alive' if alive else 'DIED'}; joints moved {moved:.3f} rad", None, moved >= 0.05, ok)
+              f"{'alive' if alive else 'DIED'}; arms moved {moved:.3f} rad", None, moved >= 0.05, ok)
     assert ok
 
 

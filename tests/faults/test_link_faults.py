@@ -18,7 +18,7 @@ from humanoid_lmm.robots import load_robot_config
 from conftest import HOLD_OR_DAMPING_MS, upper_body_wave, wait_for
 
 pytestmark = pytest.mark.dds
-DOMAIN = 200 + __import__("os").getpid() % 30
+DOMAIN = int(__import__("os").environ["HUMANOID_LMM_TEST_DOMAIN"])  # tests/conftest.py: one per process
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +31,16 @@ def link(g1):
     """A free-standing simulated G1 and a started lowcmd bridge (the real robot's 100 ms state timeout)."""
     control = load_control_config()
     sim = SimRobotProcess("g1", control, DOMAIN, "lo")
-    bridge = UnitreeBridge(g1, control, "lowcmd", DOMAIN, "lo", motion_switcher=False)
-    bridge.start()
-    time.sleep(0.5)
-    yield sim, bridge
-    bridge.close()
-    sim.close()
+    bridge = None
+    try:  # the simulator process is closed whatever fails, so no stray one loads the rest of the run
+        bridge = UnitreeBridge(g1, control, "lowcmd", DOMAIN, "lo", motion_switcher=False)
+        bridge.start()
+        time.sleep(0.5)
+        yield sim, bridge
+    finally:
+        if bridge is not None:
+            bridge.close()
+        sim.close()
 
 
 def _mid_motion(bridge, g1):
@@ -157,11 +161,12 @@ def test_hung_arm_sdk_bridge_supervisor_ramps_the_weight_down(g1, fault_row):
 
     control = load_control_config()
     sim = SimRobotProcess("g1", control, DOMAIN, "lo")
-    bridge = UnitreeBridge(g1, control, "arm_sdk", DOMAIN, "lo", motion_switcher=False)
-    sup = Supervisor(g1, control, "arm_sdk", DOMAIN, "lo")
-    watcher = threading.Thread(target=sup.run, daemon=True)
-    watcher.start()
+    bridge = sup = watcher = None
     try:
+        bridge = UnitreeBridge(g1, control, "arm_sdk", DOMAIN, "lo", motion_switcher=False)
+        sup = Supervisor(g1, control, "arm_sdk", DOMAIN, "lo")
+        watcher = threading.Thread(target=sup.run, daemon=True)
+        watcher.start()
         bridge.start()
         _mid_motion(bridge, g1)
         assert wait_for(lambda: (sim.arm_weight or 0.0) > 0.99, 5.0, 0.01) is not None
@@ -179,7 +184,9 @@ def test_hung_arm_sdk_bridge_supervisor_ramps_the_weight_down(g1, fault_row):
                   f"robot {'standing' if standing else 'down'}", late, False, ok)
         assert ok, (late, released, standing)
     finally:
-        sup.stop()
-        watcher.join(2.0)
-        bridge.close()
+        if sup is not None:
+            sup.stop()
+            watcher.join(2.0)
+        if bridge is not None:
+            bridge.close()
         sim.close()
