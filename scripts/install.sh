@@ -51,6 +51,10 @@ if [ -z "$PY" ]; then
   done
 fi
 [ -n "$PY" ] || { echo "install.sh: Python 3.11 not found (Debian 12: apt-get install python3)" >&2; exit 1; }
+if [ -x "$VENV/bin/python" ] && ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+  echo "==> [install] $VENV is incomplete (an interrupted install: no pip): making it again"
+  rm -rf "$VENV"
+fi
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 PIP=("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check)
 
