@@ -6,19 +6,9 @@ import pytest
 
 from humanoid_lmm.control.config import load_control_config
 from humanoid_lmm.execution import ExecutionPlan, load_execution_config
-from humanoid_lmm.robots import RobotTrajectory, load_robot_config
+from humanoid_lmm.robots import RobotTrajectory
 
 from control_domain import DOMAIN  # noqa: E402,F401  (one DDS domain per test process)
-
-
-@pytest.fixture(scope="session")
-def g1():
-    return load_robot_config("g1")
-
-
-@pytest.fixture(scope="session")
-def h1():
-    return load_robot_config("h1")
 
 
 @pytest.fixture

@@ -2,17 +2,7 @@ import numpy as np
 import pytest
 
 from humanoid_lmm.execution import load_execution_config
-from humanoid_lmm.robots import RobotTrajectory, load_robot_config
-
-
-@pytest.fixture(scope="session")
-def g1():
-    return load_robot_config("g1")
-
-
-@pytest.fixture(scope="session")
-def h1():
-    return load_robot_config("h1")
+from humanoid_lmm.robots import RobotTrajectory
 
 
 @pytest.fixture(scope="session")

@@ -16,13 +16,6 @@ pytestmark = pytest.mark.ros  # message types only; no graph
 
 
 @pytest.fixture(scope="module")
-def g1():
-    from humanoid_lmm.robots import load_robot_config
-
-    return load_robot_config("g1")
-
-
-@pytest.fixture(scope="module")
 def base_msg(g1):
     from humanoid_lmm.control.attestation import PlanSigner
     from humanoid_lmm.ros.convert import plan_to_msg

@@ -13,17 +13,11 @@ from humanoid_lmm.control.messages import TOPIC_LOWCMD, JointCommand, command_ty
 from humanoid_lmm.control.sim_process import SimRobotProcess
 from humanoid_lmm.control.supervisor import Supervisor
 from humanoid_lmm.control.unitree_bridge import UnitreeBridge
-from humanoid_lmm.robots import load_robot_config
 
 from conftest import HOLD_OR_DAMPING_MS, upper_body_wave, wait_for
 
 pytestmark = pytest.mark.dds
 DOMAIN = int(__import__("os").environ["HUMANOID_LMM_TEST_DOMAIN"])  # tests/conftest.py: one per process
-
-
-@pytest.fixture(scope="module")
-def g1():
-    return load_robot_config("g1")
 
 
 @pytest.fixture

@@ -13,11 +13,6 @@ def cfg(request):
 
 
 @pytest.fixture(scope="session")
-def g1():
-    return load_robot_config("g1")
-
-
-@pytest.fixture(scope="session")
 def sample():
     return make_sample
 
