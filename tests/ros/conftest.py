@@ -17,7 +17,22 @@ def ros():
     context = rclpy.Context()
     rclpy.init(context=context, domain_id=(os.getpid() % 100) + 100)
     executor = MultiThreadedExecutor(context=context)
-    thread = threading.Thread(target=executor.spin, daemon=True)
+
+    def spin():
+        """executor.spin, but a node destroyed while the executor still waits on it (rclpy's InvalidHandle
+        race) does not end the thread: that left every later test of the module without callbacks."""
+        from rclpy.exceptions import InvalidHandle
+        from rclpy.executors import ExternalShutdownException, ShutdownException
+
+        while context.ok():
+            try:
+                executor.spin_once(timeout_sec=0.1)
+            except InvalidHandle:
+                continue
+            except (ExternalShutdownException, ShutdownException):
+                return
+
+    thread = threading.Thread(target=spin, daemon=True)
     thread.start()
 
     class Ros:

@@ -74,13 +74,16 @@ def test_recording_round_trips_through_the_mcap_reader(ros, tmp_path, layout):
     sent, motion, traj, pub_node = _publish_one_of_each(ros)
     expected = {t: 1 for t in sent} | {topics.JOINT_STATES: N_STATES}
     deadline = time.monotonic() + 15
-    while any(recorder.bag.counts[t] < n for t, n in expected.items()):
-        assert time.monotonic() < deadline, f"recorded {recorder.bag.counts}, expected {expected}"
-        time.sleep(0.05)
-    for node in (recorder, pub_node):  # the publisher too: its latched plans would reach the next test
-        ros.executor.remove_node(node)
-        ros.nodes.remove(node)
-        node.destroy_node()  # the recorder finishes its file
+    try:
+        while any(recorder.bag.counts[t] < n for t, n in expected.items()):
+            assert time.monotonic() < deadline, f"recorded {recorder.bag.counts}, expected {expected}"
+            time.sleep(0.05)
+    finally:  # pass or fail, neither node outlives the test (a left recorder would answer the next test's publisher)
+        for node in (recorder, pub_node):  # the publisher too: its latched plans would reach the next test
+            ros.executor.remove_node(node)
+            ros.nodes.remove(node)
+            time.sleep(0.2)  # the executor drops the node from its wait set before the node goes
+            node.destroy_node()  # the recorder finishes its file
 
     path = resolve_bag_file(out)
     with open(path, "rb") as f:
