@@ -11,20 +11,14 @@ import time
 from dataclasses import dataclass
 
 from humanoid_lmm.errors import GenerationError
-from humanoid_lmm.eval.behaviour import check_behaviour
+from humanoid_lmm.eval.behaviour import PRIMITIVE_CHECK, check_behaviour
 from humanoid_lmm.progress import add_progress_args, log_to_file, progress_bar
 
 __all__ = ["BEHAVIOUR_COMMANDS", "PRIMITIVE_OF_CHECK", "BehaviourRow", "behaviour_table", "round_trip_table",
            "format_table", "select_commands"]
 
 # behaviour check -> procedural corpus primitive showing it (for the tokenizer round-trip reference)
-PRIMITIVE_OF_CHECK = {
-    "wave_right": "wave_right", "wave_left": "wave_left", "raise_right_arm": "raise_right_arm",
-    "raise_left_arm": "raise_left_arm", "raise_both_arms": "raise_both_arms", "squat": "squat", "bow": "bow",
-    "jump": "jump_in_place", "turn_left": "turn_left", "turn_right": "turn_right", "kick_left": "kick_left",
-    "kick_right": "kick_right", "clap": "clap", "punch_right": "punch_right", "step_left": "step_left",
-    "step_right": "step_right", "walk_forward": "step_forward", "walk_backward": "step_back",
-}
+PRIMITIVE_OF_CHECK = {check: prim for prim, check in PRIMITIVE_CHECK.items()}
 
 # (command, behaviour check, repetitions or None): spans the procedural corpus' primitives
 BEHAVIOUR_COMMANDS: tuple[tuple[str, str, int | None], ...] = (

@@ -87,8 +87,14 @@ def _interrupt(signum, frame):
 
 def record(output: str | Path, duration_s: float = 0.0, args=None) -> dict[str, int]:
     """Record until `duration_s` [s] passed (0 = until Ctrl-C / SIGTERM); returns messages per topic."""
-    rclpy.init(args=args)
-    signal.signal(signal.SIGTERM, _interrupt)  # the launcher's stop: finish the file like on Ctrl-C
+    from rclpy.signals import SignalHandlerOptions
+
+    # Our own handlers, not rclpy's: rclpy's shuts the context down at once, and a signal between two
+    # spin_once calls then failed the next one (exit 1 after the file was written). Ctrl-C and the
+    # launcher's SIGTERM both end the loop here, with the context still valid for the clean close.
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     node = RecorderNode(output)
     executor = SingleThreadedExecutor()
     executor.add_node(node)
