@@ -9,7 +9,7 @@ import pytest
 
 from humanoid_lmm.errors import HumanoidLMMError
 
-from conftest import upper_body_wave
+from fault_helpers import upper_body_wave
 from fuzz import MB, command_strings, plan_messages, sane_plan
 
 pytestmark = pytest.mark.ros  # message types only; no graph

@@ -19,7 +19,7 @@ from humanoid_lmm.control.config import load_control_config
 from humanoid_lmm.control.sim_process import SimRobotProcess
 from humanoid_lmm.ros.launcher import Launcher, LaunchArgs
 
-from conftest import HOLD_OR_DAMPING_MS, upper_body_wave, wait_for
+from fault_helpers import HOLD_OR_DAMPING_MS, upper_body_wave, wait_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.ros, pytest.mark.dds]
 ROS_DOMAIN = 20 + os.getpid() % 40

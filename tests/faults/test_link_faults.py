@@ -14,7 +14,7 @@ from humanoid_lmm.control.sim_process import SimRobotProcess
 from humanoid_lmm.control.supervisor import Supervisor
 from humanoid_lmm.control.unitree_bridge import UnitreeBridge
 
-from conftest import HOLD_OR_DAMPING_MS, upper_body_wave, wait_for
+from fault_helpers import HOLD_OR_DAMPING_MS, upper_body_wave, wait_for
 
 pytestmark = pytest.mark.dds
 DOMAIN = int(__import__("os").environ["HUMANOID_LMM_TEST_DOMAIN"])  # tests/conftest.py: one per process

@@ -103,12 +103,14 @@ class ExecutionPlan:
                 "created": self.created, "attestation": self.attestation}
 
     def digest_bytes(self) -> bytes:
-        """Canonical bytes of everything that decides the motion (what the attestation signs)."""
+        """Canonical bytes of everything the plan carries (what the attestation signs): a changed foot-contact
+        flag changes them too, though only validation reads those."""
         head = {k: v for k, v in self.header().items() if k != "attestation"}
         parts = [json.dumps(head, sort_keys=True).encode(), np.float64(self.reference.fps).tobytes(),
                  "\n".join(self.reference.joint_names).encode()]
         for a in (self.reference.q, self.reference.root_pos, self.reference.root_quat, self.velocity, self.torso_quat):
             parts.append(b"-" if a is None else np.ascontiguousarray(a, dtype=np.float64).round(9).tobytes())
+        parts.append(np.ascontiguousarray(self.reference.contacts, dtype=np.uint8).tobytes())  # all it carries
         return b"|".join(parts)
 
     def save_npz(self, path: str | Path) -> Path:

@@ -158,7 +158,13 @@ def msg_to_trajectory(msg: JointTrajectory, robot: str) -> RobotTrajectory:
     has_base = all(n in col for n in ROOT_NAMES)
     root_pos = values[:, [col[n] for n in ROOT_NAMES[:3]]] if has_base else np.zeros((T, 3))
     root_quat = values[:, [col[n] for n in ROOT_NAMES[3:]]] if has_base else np.tile([1.0, 0, 0, 0], (T, 1))
-    contacts = values[:, [col[n] for n in CONTACT_NAMES]] > 0.5 if all(n in col for n in CONTACT_NAMES) else np.ones((T, 2), bool)
+    if all(n in col for n in CONTACT_NAMES):
+        flags = values[:, [col[n] for n in CONTACT_NAMES]]
+        if not np.all((flags == 0.0) | (flags == 1.0)):
+            raise MotionError(f"trajectory message: the contact columns {CONTACT_NAMES} must be 0 or 1")
+        contacts = flags > 0.5
+    else:
+        contacts = np.ones((T, 2), bool)
     traj = RobotTrajectory(
         robot=robot,
         fps=_fps_from_times([_seconds(p.time_from_start) for p in msg.points]),
