@@ -1,6 +1,6 @@
 """Text-to-motion table of the built-in LMM (models/lmm) scored by the built-in evaluator (models/evaluator).
 
-    .venv/bin/python bench/bench_t2m.py                     # 128 test captions x 3 generations, ~3-6 min on CPU
+    .venv/bin/python bench/bench_t2m.py                     # 128 test captions x 3 generations, ~2 min on an idle CPU core
     .venv/bin/python bench/bench_t2m.py --texts 256 --samples 5 --m2t
 
 Test captions: the first ``--texts`` clips of the evaluator corpus' test split (regenerated, offline);
