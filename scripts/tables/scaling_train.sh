@@ -44,5 +44,6 @@ for data in ${DATA_SIZES:-scale_1k scale_4k scale_all}; do
   done
 done
 echo "done: $OUT"
-# Cells may also run one process each, in parallel (what was done here, to fit the session):
-#   CELLS="L_scale_4k S_scale_all M_scale_all L_scale_all" bash scripts/tables/scaling_train.sh 200 8
+# Cells may also run one process each (what was done for docs/evaluation.md: two lanes on the two cores):
+#   for c in S_scale_all M_scale_all L_scale_all L_scale_4k; do CELLS=$c bash scripts/tables/scaling_train.sh 3000 6; done &
+#   for c in S_scale_1k M_scale_1k L_scale_1k S_scale_4k M_scale_4k; do CELLS=$c bash scripts/tables/scaling_train.sh 3000 6; done
