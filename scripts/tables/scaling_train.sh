@@ -29,19 +29,8 @@ if [ -n "${CELLS:-}" ]; then
   echo "done: $OUT"
   exit 0
 fi
-for data in ${DATA_SIZES:-scale_1k scale_4k scale_all}; do
-  prev=""
-  for size in S M L; do
-    out="$OUT/${size}_${data}"
-    mkdir -p "$out"
-    if [ -n "$prev" ] && [ ! -f "$out/records_train.npz" ]; then cp "$prev"/records_*.npz "$out"/; fi
-    if [ -f "$out/final/model.safetensors" ]; then prev="$out"; continue; fi
-    nice -n 19 $HLMM lmm train --stage 1 --data "data/$data" --motion-tokenizer models/motionbook --out "$out" \
-      ${ARCH[$size]} --positions 384 --text-vocab 512 --max-seconds 10.5 --steps "$STEPS" --batch-size 16 \
-      --lr 2e-3 --warmup 20 --eval-every 100 --save-every 100 --bucket-pool 8 --device cpu --threads 1 \
-      --no-progress --seed 0 --max-minutes "$MAX_MIN" > "$out/train.log" 2>&1
-    prev="$out"
-  done
+for data in ${DATA_SIZES:-scale_1k scale_4k scale_all}; do   # one cell at a time; records made once per corpus
+  for size in S M L; do cell "$size" "$data"; done
 done
 echo "done: $OUT"
 # Cells may also run one process each (what was done for docs/evaluation.md: two lanes on the two cores):
