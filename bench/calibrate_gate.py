@@ -28,10 +28,16 @@ def main(argv=None) -> int:
     ap.add_argument("--data", default=str(data_path("gate_calibration.tsv")))
     ap.add_argument("--max-accept", type=float, default=0.04,
                     help="largest share of calibration cannot-lines let through (goal 5 %%, minus 1 point of headroom)")
+    ap.add_argument("--wordnet-senses", type=int, default=None,
+                    help="override gate.wordnet_senses (WordNet verb synonyms in the phrase table; 0 = off)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
     gate = CommandGate.load()
+    if args.wordnet_senses is not None:
+        import dataclasses
+
+        gate = CommandGate(dataclasses.replace(gate.config, wordnet_senses=args.wordnet_senses))
     rows = [ln.split("\t") for ln in open(args.data).read().splitlines() if ln.strip() and not ln.startswith("#")][1:]
     texts, can = [r[0] for r in rows], np.array([r[1] == "do" for r in rows])
     readings = [gate.reader.read(t) for t in texts]

@@ -57,6 +57,9 @@ def test_language_config_errors_name_the_field(tmp_path):
     p.write_text("cannot: {flying_saucers: [fly]}\n")
     with pytest.raises(ConfigError, match="flying_saucers"):
         load_language_config(p)
+    p.write_text("gate: {wordnet_senses: -1}\n")
+    with pytest.raises(ConfigError, match="wordnet_senses"):
+        load_language_config(p)
     p.write_text("gate: {threshold: 0.5}\n")
     with pytest.raises(ConfigError, match="gate"):
         load_language_config(p)
@@ -79,6 +82,6 @@ def test_held_out_out_of_scope_is_refused(held_out):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: 13/379 = 3.4 % measured (docs/model_card.md)")
+@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: 12/379 = 3.2 % measured (docs/model_card.md)")
 def test_held_out_paraphrases_are_rarely_refused(held_out):
     assert len(held_out["false_refusals"]) <= 0.02 * 379

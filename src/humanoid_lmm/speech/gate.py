@@ -49,6 +49,7 @@ class LanguageConfig:
     min_margin: float = 0.14
     max_actions: int = 3
     suggestions: int = 3
+    wordnet_senses: int = 0        # capability phrases also with WordNet verb synonyms of this many senses (0 = off)
     check_enabled: bool = True
     check_attempts: int = 3
     cannot: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -58,6 +59,8 @@ class LanguageConfig:
             raise ConfigError(f"language config: gate.min_similarity must be in [-1, 1], got {self.min_similarity}")
         if not -2 <= self.min_margin <= 2:
             raise ConfigError(f"language config: gate.min_margin must be in [-2, 2], got {self.min_margin}")
+        if not isinstance(self.wordnet_senses, int) or not 0 <= self.wordnet_senses <= 10:
+            raise ConfigError(f"language config: gate.wordnet_senses must be an integer in [0, 10], got {self.wordnet_senses!r}")
         for name in ("max_actions", "suggestions", "check_attempts"):
             v = getattr(self, name)
             if not isinstance(v, int) or not 1 <= v <= 20:
@@ -71,7 +74,8 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     path = config_path(path, "language.yaml")
     raw = read_yaml_mapping(path, "language config", {"gate", "check", "cannot"})
     gate, check, cannot = raw.get("gate") or {}, raw.get("check") or {}, raw.get("cannot") or {}
-    for name, sect, keys in (("gate", gate, {"min_similarity", "min_margin", "max_actions", "suggestions"}),
+    for name, sect, keys in (("gate", gate, {"min_similarity", "min_margin", "max_actions", "suggestions",
+                                                       "wordnet_senses"}),
                              ("check", check, {"enabled", "attempts"})):
         if not isinstance(sect, dict) or set(sect) - keys:
             raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
@@ -104,7 +108,8 @@ class CommandGate:
         from humanoid_lmm.text.understand import CommandReader
 
         self.config = config or load_language_config()
-        self.reader = reader or CommandReader(anchors={k: list(v) for k, v in self.config.cannot.items()})
+        self.reader = reader or CommandReader(anchors={k: list(v) for k, v in self.config.cannot.items()},
+                                              wordnet_senses=self.config.wordnet_senses)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "CommandGate":

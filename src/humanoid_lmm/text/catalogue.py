@@ -92,16 +92,20 @@ class Catalogue:
         cap = self.by_name[name]
         return self.families[cap.family].get(side, cap)
 
-    def phrase_table(self, expand: bool = False) -> tuple[list[str], list[str]]:
+    def phrase_table(self, expand: bool = False, wordnet_senses: int = 0) -> tuple[list[str], list[str]]:
         """(phrases, capability name of each phrase) over the whole catalogue; ``expand`` adds each phrase
-        with one word replaced by a thesaurus alternative (:mod:`humanoid_lmm.text.thesaurus`)."""
-        from humanoid_lmm.text.thesaurus import substitutions
+        with one word replaced by a thesaurus alternative (:mod:`humanoid_lmm.text.thesaurus`), and
+        ``wordnet_senses`` > 0 each of those with its leading verb replaced by a WordNet synonym from that
+        many of the verb's most frequent senses (:func:`humanoid_lmm.text.thesaurus.wordnet_substitutions`)."""
+        from humanoid_lmm.text.thesaurus import substitutions, wordnet_substitutions
 
         phrases, owners = [], []
         for c in self:
             mine = list(c.phrases)
             if expand:
                 mine += [v for p in c.phrases for v in substitutions(p)]
+            if wordnet_senses > 0:
+                mine += [v for p in mine for v in wordnet_substitutions(p, wordnet_senses)]
             mine = list(dict.fromkeys(mine))
             phrases += mine
             owners += [c.name] * len(mine)

@@ -44,3 +44,16 @@ def substitutions(phrase: str, limit: int = 12) -> list[str]:
                 if v != phrase and v not in out:
                     out.append(v)
     return out[:limit]
+
+
+def wordnet_substitutions(phrase: str, senses: int = 2) -> list[str]:
+    """Variants of an imperative ``phrase`` with its leading verb (one word, or a two-word phrasal verb)
+    replaced by a WordNet synonym (:func:`humanoid_lmm.text.wordnet.verb_synonyms`): "move back a step"
+    -> "retreat a step", "withdraw a step", ..."""
+    from humanoid_lmm.text.wordnet import verb_synonyms
+
+    words, out = phrase.split(), []
+    for n in (2, 1):
+        if len(words) >= n:
+            out += [" ".join([alt] + words[n:]) for alt in verb_synonyms(" ".join(words[:n]), senses)]
+    return [v for v in dict.fromkeys(out) if v != phrase]

@@ -61,14 +61,14 @@ class CommandReader:
     """Command text -> :class:`CommandReading` (about 10 ms on one CPU thread for a short command)."""
 
     def __init__(self, encoder=None, catalogue: Catalogue | None = None, anchors: dict[str, list[str]] | None = None,
-                 expand: bool = True, onnxruntime: bool = True):
+                 expand: bool = True, onnxruntime: bool = True, wordnet_senses: int = 0):
         from humanoid_lmm.text.encoder import SentenceEncoder
 
         self.encoder = encoder or SentenceEncoder.load()
         if onnxruntime:   # half the CPU time per command (SentenceEncoder.use_onnxruntime); torch if unavailable
             self.encoder.use_onnxruntime()
         self.catalogue = catalogue or capability_catalogue()
-        phrases, owners = self.catalogue.phrase_table(expand)
+        phrases, owners = self.catalogue.phrase_table(expand, wordnet_senses)
         self._names = [c.name for c in self.catalogue]
         index = {n: i for i, n in enumerate(self._names)}
         owner = np.array([index[o] for o in owners])
