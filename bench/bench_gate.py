@@ -1,7 +1,7 @@
 """Benchmark the semantic command gate on CPU: milliseconds per command, by kind of command.
 
 Goal (issue 17): gate latency <= 20 ms on CPU. Times `CommandGate.accept` (spelling, clauses, one
-MiniLM forward pass for all clauses, similarity to ~3,100 capability and 156 "cannot" phrases, slots,
+MiniLM forward pass for all clauses, similarity to ~2,200 capability and 156 "cannot" phrases, slots,
 caption) on the held-out paraphrases and out-of-scope commands, after one warm-up pass. Wall time
 and the calling thread's CPU time are both reported: on a shared machine the wall time includes
 waiting for a core, the CPU time does not.

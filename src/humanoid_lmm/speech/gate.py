@@ -74,9 +74,8 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     path = config_path(path, "language.yaml")
     raw = read_yaml_mapping(path, "language config", {"gate", "check", "cannot"})
     gate, check, cannot = raw.get("gate") or {}, raw.get("check") or {}, raw.get("cannot") or {}
-    for name, sect, keys in (("gate", gate, {"min_similarity", "min_margin", "max_actions", "suggestions",
-                                                       "wordnet_senses"}),
-                             ("check", check, {"enabled", "attempts"})):
+    gate_keys = {"min_similarity", "min_margin", "max_actions", "suggestions", "wordnet_senses"}
+    for name, sect, keys in (("gate", gate, gate_keys), ("check", check, {"enabled", "attempts"})):
         if not isinstance(sect, dict) or set(sect) - keys:
             raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
     if not isinstance(cannot, dict) or not all(isinstance(v, list) and all(isinstance(p, str) for p in v)

@@ -46,7 +46,7 @@ def substitutions(phrase: str, limit: int = 12) -> list[str]:
     return out[:limit]
 
 
-def wordnet_substitutions(phrase: str, senses: int = 2) -> list[str]:
+def wordnet_substitutions(phrase: str, senses: int = 1) -> list[str]:
     """Variants of an imperative ``phrase`` with its leading verb (one word, or a two-word phrasal verb)
     replaced by a WordNet synonym (:func:`humanoid_lmm.text.wordnet.verb_synonyms`): "move back a step"
     -> "retreat a step", "withdraw a step", ..."""

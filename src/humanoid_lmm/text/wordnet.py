@@ -4,11 +4,11 @@ database files are read; the package's own code is never imported.
 
 A synonym of a verb is another lemma of one of its synsets, among its ``senses`` most frequent senses
 (WordNet orders a lemma's senses by tagged frequency), and only in the lexicographer files of bodily
-movement, contact, motion and communication (a wave is a gesture): "retreat" -> "withdraw", "pull back",
-"move back"; "hop" -> "jump", "leap", "bound", "spring". Multi-word lemmas ("move_back") are looked up
-too, so "move back" has synonyms of its own.
+movement, contact, motion and communication (a wave is a gesture), and only where the other lemma has
+that synset among its own most frequent senses too. Multi-word lemmas ("move_back") are looked up too.
 
-    verb_synonyms("clap")          # ("applaud", "spat", "acclaim", ...)
+    verb_synonyms("jump")          # ("leap", "bound", "spring")
+    verb_synonyms("move back")     # ("withdraw", "retreat", "pull away", "draw back", "recede", "pull back")
 """
 from __future__ import annotations
 
@@ -52,19 +52,22 @@ def _verb_index() -> dict[str, tuple[int, ...]]:
     return index
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _verb_data() -> bytes:
+    return (wordnet_dir() / "data.verb").read_bytes()   # 2.8 MB, read once
+
+
 def _synset(offset: int) -> tuple[int, tuple[str, ...]]:
     """(lexicographer file number, lemmas) of the verb synset at ``offset``."""
-    with open(wordnet_dir() / "data.verb", "rb") as f:
-        f.seek(offset)
-        fields = f.readline().decode("latin-1").split(" | ")[0].split()
+    data = _verb_data()
+    fields = data[offset:data.find(b"\n", offset)].decode("latin-1").split(" | ")[0].split()
     if int(fields[0]) != offset:
         raise ConfigError(f"WordNet data.verb: no synset at offset {offset}")
     n_words = int(fields[3], 16)
     return int(fields[1]), tuple(fields[4 + 2 * i].lower() for i in range(n_words))
 
 
-def verb_synonyms(verb: str, senses: int = 3) -> tuple[str, ...]:
+def verb_synonyms(verb: str, senses: int = 1) -> tuple[str, ...]:
     """Other lemmas of ``verb``'s first ``senses`` movement synsets ("move back" and "move_back" alike),
     each only where that synset is also among the other lemma's own first ``senses`` senses (mutual: "jump"
     and "leap" share their first sense; "mount" is a synonym of "jump" only in a rare sense of "mount")."""
@@ -77,4 +80,3 @@ def verb_synonyms(verb: str, senses: int = 3) -> tuple[str, ...]:
             out += [w.replace("_", " ") for w in lemmas
                     if w != key and "'" not in w and offset in index.get(w, ())[:senses]]
     return tuple(dict.fromkeys(out))
-
