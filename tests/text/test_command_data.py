@@ -6,16 +6,18 @@ import pytest
 
 from humanoid_lmm.eval.behaviour import BEHAVIOURS
 from humanoid_lmm.lmm.paraphrase import is_training_caption
-from humanoid_lmm.lmm.paraphrase_eval import _rows, data_path, load_out_of_scope, load_paraphrases
+from humanoid_lmm.lmm.paraphrase_eval import HELD_OUT_SETS, _rows, data_path, load_out_of_scope, load_paraphrases
 from humanoid_lmm.motion.synth import PRIMITIVES
 from humanoid_lmm.speech.gate import load_language_config
 
-PARAS = load_paraphrases()
-OOS = load_out_of_scope()
+SETS = {k: (load_paraphrases(held_out=k), load_out_of_scope(held_out=k)) for k in HELD_OUT_SETS}
 CALIBRATION = _rows(data_path("gate_calibration.tsv"))
+each_set = pytest.mark.parametrize("held_out", sorted(SETS))
 
 
-def test_sets_are_big_and_varied():
+@each_set
+def test_sets_are_big_and_varied(held_out):
+    PARAS, OOS = SETS[held_out]
     checked = [p for p in PARAS if p.checks]
     assert len(checked) >= 300 and len(OOS) >= 150
     registers = Counter(p.register for p in checked)
@@ -25,8 +27,9 @@ def test_sets_are_big_and_varied():
     assert len({p.text for p in PARAS}) == len(PARAS) and len({t for t, _ in OOS}) == len(OOS)
 
 
-def test_labels_name_existing_checks_and_primitives():
-    for p in PARAS:
+@each_set
+def test_labels_name_existing_checks_and_primitives(held_out):
+    for p in SETS[held_out][0]:
         assert set(p.actions) <= set(PRIMITIVES), p
         for alts in p.checks:
             for name, times in alts:
@@ -39,12 +42,21 @@ def test_training_caption_detector_finds_training_captions(text):
     assert is_training_caption(text)   # so the next test can fail
 
 
-def test_no_training_caption_is_in_the_held_out_sets():
+@each_set
+def test_no_training_caption_is_in_the_held_out_sets(held_out):
+    PARAS, OOS = SETS[held_out]
     found = [t for t in [p.text for p in PARAS] + [t for t, _ in OOS] if is_training_caption(t)]
     assert not found
 
 
-def test_calibration_and_refusal_phrases_are_not_test_lines():
+def test_the_two_held_out_sets_share_no_line():
+    (pa, oa), (pb, ob) = SETS["a"], SETS["b"]
+    assert not ({p.text for p in pa} | {t for t, _ in oa}) & ({p.text for p in pb} | {t for t, _ in ob})
+
+
+@each_set
+def test_calibration_and_refusal_phrases_are_not_test_lines(held_out):
+    PARAS, OOS = SETS[held_out]
     held = {p.text for p in PARAS} | {t for t, _ in OOS}
     assert not held & {r[0] for r in CALIBRATION}
     cannot = {p for v in load_language_config().cannot.values() for p in v}

@@ -3,7 +3,7 @@
 import pytest
 
 from humanoid_lmm.text.catalogue import capability_catalogue
-from humanoid_lmm.text.slots import SpellFixer, read_slots, split_clauses, strip_courtesy
+from humanoid_lmm.text.slots import SpellFixer, heading, read_slots, split_clauses, strip_courtesy
 
 
 def test_clauses_are_cut_at_sequence_words():
@@ -20,10 +20,24 @@ def test_clauses_are_cut_at_sequence_words():
     ("turn around", "", None, "", None, 180),
     ("turn 45 degrees to the right", "right", None, "", None, 45),
     ("wave both hands", "both", None, "", None, None),
+    ("put your arms up", "both", None, "", None, None),          # plural limbs, no side word
+    ("wave your hands at the left door", "left", None, "", None, None),
 ])
 def test_slots(text, side, count, speed, dur, deg):
     s = read_slots(text)
     assert (s.side, s.count, s.speed, s.duration_s, s.degrees) == (side, count, speed, dur, deg)
+
+
+@pytest.mark.parametrize("text, way", [
+    ("face the left side", "turn"), ("spin to the right", "turn"), ("march forward", "forward"),
+    ("come towards me", "forward"), ("back away", "backward"), ("slide over to the right", "sideways"),
+    ("move one step left", "sideways"), ("jog on the spot", "in_place"),
+    # gestures and actions that carry a direction word but do not move the body over the ground
+    ("reach forward", ""), ("kick forward with the right foot", ""), ("step forward into a lunge", ""),
+    ("crouch down and come back up", ""), ("turn your head to the left", ""), ("take a bow", ""), ("point left", ""),
+])
+def test_heading(text, way):
+    assert heading(text) == way
 
 
 def test_courtesy_and_addressee_are_dropped_but_sides_kept():
@@ -69,3 +83,21 @@ def reader():
 ])
 def test_reader_normalises_to_corpus_captions(reader, text, caption):
     assert reader.read(text).caption == caption
+
+
+@pytest.mark.parametrize("text, closest, caption", [
+    ("face left", "step_left", "turn left"),
+    ("march forward", "walk_in_place", "step forward"),
+    ("slide over to the right", "turn_right", "step to the right"),
+    ("put your hands in the air", "raise_right_arm", "raise both arms"),
+])
+def test_heading_and_plural_limbs_correct_the_encoders_pick(reader, text, closest, caption):
+    """The encoder alone would do the wrong thing (its closest capability); the rules make the caption right."""
+    r = reader.read(text)
+    assert r.clauses[0].ranking[0][0] == closest and r.caption == caption
+
+
+def test_a_clause_that_names_an_action_is_not_read_as_ellipsis(reader):
+    assert reader.read("kick out with the left foot, then give me a clap").capabilities == ("kick_left", "clap")
+    assert reader.read("wave with your left hand and then with the right one").capabilities == ("wave_left", "wave_right")
+    assert reader.read("punch with both hands").capabilities == ("punch_right",)   # no two-handed punch: unsided

@@ -1,6 +1,10 @@
 """Held-out language evaluation: paraphrase pass rate, out-of-scope refusals, false refusals (issue 17).
 
-Designs compared on the same held-out set (tests/data/paraphrases_heldout.tsv):
+Two held-out sets (``--set``): "a" (tests/data/paraphrases_heldout.tsv, out_of_scope_heldout.tsv), written
+by hand before any tuning and since looked at often enough to be a development set, and "b"
+(*_heldout_b.tsv), written once, blind, by a separate session that never saw the system's phrases or set a.
+
+Designs compared on the same held-out set:
   raw        the user's words go to the model as they are (the gate still decides can / cannot)
   retrieval  the gate's corpus caption of the whole command goes to the model (retrieval normalisation)
   steps      retrieval, and each action of a chain generated on its own caption, tokens joined
@@ -9,6 +13,7 @@ Each with or without the post-generation caption check (``--check``: retries, th
     python -m humanoid_lmm.lmm.paraphrase_eval --design steps --check --seeds 3 --threads 1
     python -m humanoid_lmm.lmm.paraphrase_eval --design raw --model runs/lmm/para/s1/final --seeds 3
     python -m humanoid_lmm.lmm.paraphrase_eval --gate-only          # refusals only, no motion model (~10 s)
+    python -m humanoid_lmm.lmm.paraphrase_eval --gate-only --set b  # the same on the blind set
     python -m humanoid_lmm.lmm.paraphrase_eval --table --design steps --check --seeds 5   # the 20 commands
 """
 from __future__ import annotations
@@ -23,7 +28,12 @@ import numpy as np
 
 from humanoid_lmm.errors import CommandRejected, GenerationError
 
-__all__ = ["Paraphrase", "load_paraphrases", "load_out_of_scope", "parse_checks", "motion_passes", "data_path"]
+__all__ = ["Paraphrase", "HELD_OUT_SETS", "load_paraphrases", "load_out_of_scope", "parse_checks", "motion_passes",
+           "data_path"]
+
+# set name -> (paraphrases, out-of-scope commands) under tests/data
+HELD_OUT_SETS = {"a": ("paraphrases_heldout.tsv", "out_of_scope_heldout.tsv"),
+                 "b": ("paraphrases_heldout_b.tsv", "out_of_scope_heldout_b.tsv")}
 
 
 def data_path(name: str) -> Path:
@@ -59,13 +69,13 @@ def parse_checks(field: str) -> tuple[tuple[tuple[str, int | None], ...], ...]:
     return tuple(out)
 
 
-def load_paraphrases(path: str | Path | None = None) -> list[Paraphrase]:
+def load_paraphrases(path: str | Path | None = None, held_out: str = "a") -> list[Paraphrase]:
     return [Paraphrase(r[0], parse_checks(r[1]), tuple(r[2].split(",")), r[3])
-            for r in _rows(Path(path) if path else data_path("paraphrases_heldout.tsv"))]
+            for r in _rows(Path(path) if path else data_path(HELD_OUT_SETS[held_out][0]))]
 
 
-def load_out_of_scope(path: str | Path | None = None) -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in _rows(Path(path) if path else data_path("out_of_scope_heldout.tsv"))]
+def load_out_of_scope(path: str | Path | None = None, held_out: str = "a") -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in _rows(Path(path) if path else data_path(HELD_OUT_SETS[held_out][1]))]
 
 
 def motion_passes(checks, motion, segments=None) -> bool:
@@ -142,8 +152,9 @@ def run_generation(gate, generator, paraphrases, seeds, design: str, checked=Non
             per_reg[p.register][0] += ok
             per_reg[p.register][1] += 1
             per_reg[p.register][2] += ok_seg
-            if not ok:
-                fails.append(f"{p.text!r} seed {seed} -> {acc.caption if acc else 'REFUSED'!r}")
+            if not ok_seg or not ok:
+                fails.append(f"{p.text!r} seed {seed} -> {acc.caption if acc else 'REFUSED'!r}"
+                             + ("" if ok_seg else " (fails per action too)"))
         if verbose:
             print(f"{p.text!r}: {per_reg[p.register]}", flush=True)
     return {"registers": dict(per_reg), "fails": fails, "refused": refused, "mismatch": mismatched,
@@ -160,6 +171,8 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--set", choices=sorted(HELD_OUT_SETS), default="a", dest="held_out",
+                    help="held-out set: a (hand-written, used for development) or b (written blind, measured once)")
     ap.add_argument("--gate-only", action="store_true", help="refusal figures only (no motion model)")
     ap.add_argument("--limit", type=int, default=None, help="first N paraphrases only (a quick look)")
     ap.add_argument("--shard", default="0/1", help="K/N: every N-th paraphrase from the K-th (parallel runs; "
@@ -175,19 +188,19 @@ def main(argv=None) -> int:
 
     gate = CommandGate.load()
     k, n_shards = (int(x) for x in args.shard.split("/"))
-    paras = load_paraphrases()[: args.limit]
+    paras = load_paraphrases(held_out=args.held_out)[: args.limit]
     if args.table:
         paras = [Paraphrase(c, ((((name, reps),),)), (), "table") for c, name, reps in BEHAVIOUR_COMMANDS]
     elif k == 0:
-        _print_gate(gate, paras, BEHAVIOUR_COMMANDS, args.verbose)
+        _print_gate(gate, paras, BEHAVIOUR_COMMANDS, args.verbose, args.held_out)
     if args.gate_only:
         return 0
     paras = paras[k::n_shards]
     return _print_generation(args, gate, paras)
 
 
-def _print_gate(gate, paras, BEHAVIOUR_COMMANDS, verbose) -> None:
-    g = gate_table(gate, paras, load_out_of_scope(), [c for c, _, _ in BEHAVIOUR_COMMANDS])
+def _print_gate(gate, paras, BEHAVIOUR_COMMANDS, verbose, held_out="a") -> None:
+    g = gate_table(gate, paras, load_out_of_scope(held_out=held_out), [c for c, _, _ in BEHAVIOUR_COMMANDS])
     n_oos = sum(v[1] for v in g["kinds"].values())
     print(f"out-of-scope refused: {n_oos - len(g['accepted_out_of_scope'])}/{n_oos}; by kind: "
           + ", ".join(f"{k} {a}/{b}" for k, (a, b) in sorted(g["kinds"].items())))

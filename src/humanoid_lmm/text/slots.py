@@ -6,13 +6,15 @@ are corrected to the nearest catalogue word first ("wvae your lfet hnad" -> "wav
 
     clauses = split_clauses("first clap twice, then jump for 3 seconds")   # ["clap twice", "jump for 3 seconds"]
     read_slots("do three squats slowly")   # Slots(side='', count=3, speed='slowly', duration_s=None, degrees=None)
+    read_slots("face the left side").heading   # "turn"   (the encoder puts it nearer "step to the left")
+    read_slots("put your arms up").side        # "both"   (plural limbs, no side word)
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-__all__ = ["Slots", "split_clauses", "read_slots", "strip_courtesy", "SpellFixer", "tidy"]
+__all__ = ["Slots", "split_clauses", "read_slots", "heading", "strip_courtesy", "SpellFixer", "tidy"]
 
 _KEEP = re.compile(r"[^a-z0-9'. ]+")
 _NUMBERS = {"a": 1, "one": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -74,13 +76,44 @@ def strip_courtesy(clause: str) -> str:
 @dataclass(frozen=True)
 class Slots:
     """Side ("left" | "right" | "both" | ""), repetitions, speed word ("slowly" | "quickly" | ""), duration [s]
-    and turn angle [deg] read from one clause (None / "" when not said)."""
+    and turn angle [deg] read from one clause (None / "" when not said); ``heading`` is the way a
+    locomotion clause moves the body ("turn" | "in_place" | "backward" | "forward" | "sideways" | "")."""
 
     side: str = ""
     count: int | None = None
     speed: str = ""
     duration_s: float | None = None
     degrees: int | None = None
+    heading: str = ""
+
+
+# a body part or action word that makes a direction word belong to a gesture, not to walking
+# ("reach forward", "kick forward with the left foot", "step forward into a lunge", "turn your head")
+_GESTURE = re.compile(r"\b(?:reach|point|stretch|extend|punch|jab|kick|lunge|lean|bow|look|nod|wave|rais|lift|knee|"
+                      r"head|arm|hand|fist|shake|glance|bend|squat|crouch|jump|hop|leap|clap|danc|salut|shrug|hips)\w*\b"
+                      r"|\b(?:come|stand|get|spring|pop|bounce) (?:right )?back up\b")
+_GO = r"\b(?:walk|march|step|sidestep|move|go|come|head|stroll|advance|proceed|take|slide|shuffle|scoot|shift|" \
+      r"strafe|back|retreat|jog|run|pace|travel)\w*\b"
+# (heading, pattern) in priority order; every pattern but "turn" needs a verb of going (_GO)
+_HEADINGS = (
+    ("turn", re.compile(r"\b(?:turn|face|facing|rotate|pivot|swivel|spin)\w*\b")),
+    ("in_place", re.compile(r"\b(?:in place|on the spot|where you are)\b")),
+    ("backward", re.compile(r"\b(?:back|backward|backwards|away|reverse)\b")),
+    ("forward", re.compile(r"\b(?:forward|forwards|ahead|straight|towards? me|closer)\b")),
+    ("sideways", re.compile(r"\b(?:left|right|sideways|side step|sidestep)\b")),
+)
+_PLURAL_LIMBS = re.compile(r"\b(?:hands|arms)\b")
+
+
+def heading(clause: str) -> str:
+    """How a clause moves the body over the ground, by its words ("" for a gesture or when unsaid)."""
+    t = tidy(clause)
+    if _GESTURE.search(t):
+        return ""
+    for name, pattern in _HEADINGS:
+        if pattern.search(t) and (name == "turn" or re.search(_GO, t)):
+            return name
+    return ""
 
 
 def _number(word: str) -> int | None:
@@ -95,7 +128,7 @@ def read_slots(clause: str) -> Slots:
     words = t.replace(",", " ").split()
     sides = [w for w in words if w in ("left", "right")]
     side = "both" if ("both" in words or re.search(r"\b(two handed|two arms|two hands)\b", t)) else \
-        (sides[0] if len(set(sides)) == 1 else "")
+        (sides[0] if len(set(sides)) == 1 else ("both" if _PLURAL_LIMBS.search(t) and not sides else ""))
     count = None
     if re.search(r"\bonce\b|\bone time\b", t):
         count = 1
@@ -128,7 +161,7 @@ def read_slots(clause: str) -> Slots:
         degrees = 180
     elif re.search(r"\bquarter\b", t):
         degrees = 90
-    return Slots(side, count, speed, duration, degrees)
+    return Slots(side, count, speed, duration, degrees, heading(t))
 
 
 class SpellFixer:

@@ -28,6 +28,12 @@ __all__ = ["ClauseReading", "CommandReading", "CommandReader"]
 _SLOT_WORDS = ("left right both once twice thrice times time slowly quickly fast slow seconds second "
                "degrees around please could would you your the a an for me".split())
 _ELLIPSIS = re.compile(r"^(?:with|to|on|a|an|the|using|towards?)\b")
+# words an elliptic clause ("... then with the other hand", "and to the right") is made of
+_ELLIPTIC_WORDS = set(_SLOT_WORDS) | set("with to on using toward towards other side hand hands arm arms leg legs "
+                                         "foot feet fist one again too as well same way this time".split())
+# the families a clause's heading (Slots.heading) allows
+_HEADING_FAMILIES = {"turn": ("turn_*",), "in_place": ("walk_in_place", "jog_in_place"), "backward": ("step_back",),
+                     "forward": ("step_forward",), "sideways": ("step_*",)}
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,8 @@ class ClauseReading:
 
     text: str                      # the clause as read (spelling fixed)
     capability: str                # catalogue name ("kick_left")
-    score: float                   # cosine similarity of the clause to that capability's family [-1, 1]
+    score: float                   # cosine similarity of the clause to its closest capability family [-1, 1]
+                                   # (= capability's family unless the heading chose another of the five closest)
     negative: float                # best similarity to a "cannot do" anchor ([-1, 1]; -1 without anchors)
     negative_kind: str             # kind of that anchor ("object", "unsafe", ...) or ""
     negative_phrase: str
@@ -113,17 +120,6 @@ class CommandReader:
         for i, clause in enumerate(clauses):
             slots = read_slots(clause)
             order = np.argsort(-caps[i])
-            best = self._names[int(order[0])]
-            score, j = self._family_score(caps[i], best), (int(np.argmax(neg[i])) if len(self.anchors) else -1)
-            negative = float(neg[i, j]) if j >= 0 else -1.0
-            if readings and _ELLIPSIS.match(clause) and len(clause.split()) <= 4:
-                prev = readings[-1]   # "... then with your right": the last action again, as sure as it was
-                best, score, negative = prev.capability, prev.score, prev.negative
-            cap = self.catalogue[best]
-            if slots.side:
-                cap = self.catalogue.sibling(best, slots.side)
-            elif cap.side == "left":   # no side said: the right-hand member of a left/right family
-                cap = self.catalogue.sibling(best, "right")
             ranking, seen = [], set()
             for k in order:
                 fam = self.catalogue[self._names[int(k)]].family
@@ -132,6 +128,21 @@ class CommandReader:
                     ranking.append((self._names[int(k)], float(caps[i, k])))
                 if len(ranking) == 5:
                     break
+            best = ranking[0][0]
+            score, j = self._family_score(caps[i], best), (int(np.argmax(neg[i])) if len(self.anchors) else -1)
+            if slots.heading:   # "face left", "march forward": the closest of the five families that goes that way
+                allowed = _HEADING_FAMILIES[slots.heading]   # (score stays the clause's best: the gate's question
+                best = next((n for n, _ in ranking if self.catalogue[n].family in allowed), best)   # is "any")
+            negative = float(neg[i, j]) if j >= 0 else -1.0
+            if readings and _ELLIPSIS.match(clause) and set(clause.replace(",", " ").split()) <= _ELLIPTIC_WORDS:
+                prev = readings[-1]   # "... then with your right": the last action again, as sure as it was
+                best, score, negative = prev.capability, prev.score, prev.negative
+            cap = self.catalogue[best]
+            side = slots.side if slots.side in self.catalogue.families[cap.family] else ""
+            if side:
+                cap = self.catalogue.sibling(best, side)
+            elif cap.side == "left":   # no side said: the right-hand member of a left/right family
+                cap = self.catalogue.sibling(best, "right")
             readings.append(ClauseReading(
                 clause, cap.name, score, negative,
                 self.anchors[j][0] if j >= 0 else "", self.anchors[j][1] if j >= 0 else "", slots,
