@@ -1,19 +1,25 @@
-"""Choose the command gate's two thresholds on the calibration set (never on the held-out sets).
+"""Choose the command gate's two thresholds on its labelled examples (never on the held-out sets).
 
-For every line of tests/data/gate_calibration.tsv the reader gives the weakest clause's capability
-similarity s and margin m (s minus the best "cannot" similarity). A command is accepted when
+The gate compares each clause with the catalogue's phrases and with the labelled written commands of
+config/gate_examples.tsv (gate.examples), so its thresholds are chosen by K-fold cross-validation
+(``--folds``, 5): each line is read by a gate built without the lines of its fold (folds by a hash of
+the text, so they stay put when lines are added). For every line the weakest clause's capability
+similarity s and margin m (s minus the best "cannot" similarity) are kept; a command is accepted when
 s >= min_similarity and m >= min_margin. Among grid points that let through at most ``--max-accept``
 (4 %) of the cannot lines, the one with the fewest false refusals is chosen; among equal points, the one
 whose neighbourhood (+-0.03) has the lowest mean of (false-refusal rate + false-accept rate), so the
-thresholds do not sit on a cliff edge. Copy the printed values into
-config/language.yaml (gate.min_similarity, gate.min_margin).
+thresholds do not sit on a cliff edge. ``--folds 0`` is the gate without the examples, every line read
+by it once. Copy the printed values into config/language.yaml (gate.min_similarity, gate.min_margin).
 
     python bench/calibrate_gate.py            # table of the best points + summary line
-    python bench/calibrate_gate.py -v         # also the calibration lines it gets wrong
+    python bench/calibrate_gate.py -v         # also the lines it gets wrong
+    python bench/calibrate_gate.py --folds 0  # the gate without examples
 """
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import zlib
 
 import numpy as np
 
@@ -21,26 +27,29 @@ import numpy as np
 def main(argv=None) -> int:
     import torch
 
-    from humanoid_lmm.lmm.paraphrase_eval import data_path
-    from humanoid_lmm.speech.gate import CommandGate
+    from humanoid_lmm.speech.gate import CommandGate, _examples_path, load_gate_examples, load_language_config
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=str(data_path("gate_calibration.tsv")))
+    ap.add_argument("--data", default=None, help="labelled examples (default: the config's gate.examples)")
+    ap.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: the gate without examples)")
     ap.add_argument("--max-accept", type=float, default=0.04,
-                    help="largest share of calibration cannot-lines let through (goal 5 %%, minus 1 point of headroom)")
+                    help="largest share of cannot-lines let through (goal 5 %%, minus 1 point of headroom)")
     ap.add_argument("--wordnet-senses", type=int, default=None,
                     help="override gate.wordnet_senses (WordNet verb synonyms in the phrase table; 0 = off)")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
-    gate = CommandGate.load()
+    config = load_language_config()
     if args.wordnet_senses is not None:
-        import dataclasses
-
-        gate = CommandGate(dataclasses.replace(gate.config, wordnet_senses=args.wordnet_senses))
-    rows = [ln.split("\t") for ln in open(args.data).read().splitlines() if ln.strip() and not ln.startswith("#")][1:]
-    texts, can = [r[0] for r in rows], np.array([r[1] == "do" for r in rows])
-    readings = [gate.reader.read(t) for t in texts]
+        config = dataclasses.replace(config, wordnet_senses=args.wordnet_senses)
+    examples = load_gate_examples(args.data or _examples_path(config.examples or "gate_examples.tsv"))
+    texts, can = [e.text for e in examples], np.array([e.can for e in examples])
+    fold = np.array([zlib.crc32(t.encode()) % max(args.folds, 1) for t in texts])
+    readings = [None] * len(examples)
+    for f in range(max(args.folds, 1)):
+        gate = CommandGate(config, examples=[e for e, k in zip(examples, fold) if k != f] if args.folds else [])
+        for i in np.flatnonzero(fold == f):
+            readings[i] = gate.reader.read(texts[i])
     s = np.array([min(c.score for c in r.clauses) for r in readings])
     m = np.array([min(c.score - c.negative for c in r.clauses) for r in readings])
     taus, margins = np.round(np.arange(0.20, 0.801, 0.01), 2), np.round(np.arange(-0.30, 0.301, 0.01), 2)
@@ -69,7 +78,8 @@ def main(argv=None) -> int:
             if a != c:
                 print(f"{'FALSE REFUSAL' if c else 'FALSE ACCEPT '} {t!r}: s={si:.2f} m={mi:+.2f} -> {r.capabilities}, "
                       f"nearest cannot {r.clauses[0].negative_phrase!r}")
-    print(f"calibration: {can.sum()} can-do + {(~can).sum()} cannot lines; min_similarity={taus[i]:.2f} "
+    how = f"{args.folds}-fold cross-validation" if args.folds else "gate without examples"
+    print(f"calibration ({how}): {can.sum()} can-do + {(~can).sum()} cannot lines; min_similarity={taus[i]:.2f} "
           f"min_margin={margins[j]:+.2f}: false refusals {fr[i, j]:.1%}, false accepts {fa[i, j]:.1%}")
     return 0
 

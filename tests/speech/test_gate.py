@@ -4,7 +4,7 @@ import pytest
 
 from humanoid_lmm.errors import CommandRejected, ConfigError
 from humanoid_lmm.speech import load_speech_config, understand_command
-from humanoid_lmm.speech.gate import CommandGate, LanguageConfig, load_language_config
+from humanoid_lmm.speech.gate import CommandGate, GateExample, LanguageConfig, load_gate_examples, load_language_config
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +63,28 @@ def test_language_config_errors_name_the_field(tmp_path):
     p.write_text("gate: {threshold: 0.5}\n")
     with pytest.raises(ConfigError, match="gate"):
         load_language_config(p)
+
+
+def test_gate_examples_errors_name_the_row(tmp_path):
+    p = tmp_path / "examples.tsv"
+    for row, match in (("wave at me\tmaybe\twave_right", "row 2"), ("wave at me\tdo\twave_sideways", "wave_sideways"),
+                       ("fly away\tcannot\tflying", "flying"), ("wave at me\tdo", "row 2")):
+        p.write_text("text\tlabel\tdetail\n" + row + "\n")
+        with pytest.raises(ConfigError, match=match):
+            load_gate_examples(p)
+    with pytest.raises(ConfigError, match="no file"):
+        load_gate_examples(tmp_path / "missing.tsv")
+
+
+def test_can_do_examples_join_the_phrase_table(gate):
+    """The shipped examples are what lets "do a deep knee bend" in: without them it is refused."""
+    text = "do a deep knee bend"
+    assert gate.accept(text).capabilities == ("squat",)
+    bare = CommandGate(gate.config, examples=[])
+    with pytest.raises(CommandRejected):
+        bare.accept(text)
+    one = CommandGate(gate.config, examples=[GateExample("bend your knees deeply", True, ("squat",))])
+    assert one.accept(text).capabilities == ("squat",)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 
+from humanoid_lmm import project_root
 from humanoid_lmm.eval.behaviour import BEHAVIOURS
 from humanoid_lmm.lmm.paraphrase import is_training_caption
 from humanoid_lmm.lmm.paraphrase_eval import HELD_OUT_SETS, _rows, data_path, load_out_of_scope, load_paraphrases
@@ -11,7 +12,7 @@ from humanoid_lmm.motion.synth import PRIMITIVES
 from humanoid_lmm.speech.gate import load_language_config
 
 SETS = {k: (load_paraphrases(held_out=k), load_out_of_scope(held_out=k)) for k in HELD_OUT_SETS}
-CALIBRATION = _rows(data_path("gate_calibration.tsv"))
+CALIBRATION = _rows(project_root() / "config" / "gate_examples.tsv")
 each_set = pytest.mark.parametrize("held_out", sorted(SETS))
 
 

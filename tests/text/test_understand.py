@@ -3,7 +3,7 @@
 import pytest
 
 from humanoid_lmm.text.catalogue import capability_catalogue
-from humanoid_lmm.text.slots import SpellFixer, heading, read_slots, split_clauses, strip_courtesy
+from humanoid_lmm.text.slots import SpellFixer, heading, read_slots, split_clauses, strip_courtesy, strip_slots
 
 
 def test_clauses_are_cut_at_sequence_words():
@@ -38,6 +38,13 @@ def test_slots(text, side, count, speed, dur, deg):
 ])
 def test_heading(text, way):
     assert heading(text) == way
+
+
+def test_slot_phrases_are_not_embedded():
+    assert strip_slots("point to the right for 4 seconds") == "point to the right"
+    assert strip_slots("wave twice slowly with your left hand") == "wave with your left hand"
+    assert strip_slots("do three squats") == "do three squats"     # the count is part of the action's words
+    assert strip_slots("slowly") == "slowly"
 
 
 def test_courtesy_and_addressee_are_dropped_but_sides_kept():

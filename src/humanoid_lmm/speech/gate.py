@@ -2,7 +2,9 @@
 
 Replaces the verb whitelist. A command is read by :class:`humanoid_lmm.text.CommandReader`; every clause
 must be at least ``min_similarity`` close to a capability phrase and ``min_margin`` closer to it than to
-any phrase of what the robot cannot do (``config/language.yaml``, by kind). A refusal is a
+any phrase of what the robot cannot do (``config/language.yaml``, by kind). The phrases are the
+catalogue's and the can-do lines of ``gate.examples`` (config/gate_examples.tsv, written commands
+labelled can / cannot; its cannot lines only calibrate the thresholds, bench/calibrate_gate.py). A refusal is a
 :class:`CommandRejected` whose ``reason`` is ``out_of_scope`` or ``unsafe`` (or ``too_many_actions``),
 whose message says why, and whose ``suggestions`` are the closest things the robot can do.
 
@@ -19,7 +21,8 @@ from pathlib import Path
 from humanoid_lmm.config_files import config_path, read_yaml_mapping
 from humanoid_lmm.errors import CommandRejected, ConfigError
 
-__all__ = ["LanguageConfig", "load_language_config", "AcceptedCommand", "CommandGate", "WHY"]
+__all__ = ["LanguageConfig", "load_language_config", "GateExample", "load_gate_examples", "AcceptedCommand",
+           "CommandGate", "WHY"]
 
 # what a refusal of each kind says
 WHY = {
@@ -34,6 +37,7 @@ WHY = {
     "fine_motor": "this robot has no fingers or face to move",
     "contact": "this robot does not touch people",
     "household": "it is a task, not a movement",
+    "other": "it is not a movement",
     "": "it is not one of the movements this robot knows",
 }
 
@@ -50,6 +54,7 @@ class LanguageConfig:
     max_actions: int = 3
     suggestions: int = 3
     wordnet_senses: int = 0        # capability phrases also with WordNet verb synonyms of this many senses (0 = off)
+    examples: str = ""             # labelled written commands (file name in config/ or a path; "" = none)
     check_enabled: bool = True
     check_attempts: int = 3
     cannot: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -74,7 +79,7 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     path = config_path(path, "language.yaml")
     raw = read_yaml_mapping(path, "language config", {"gate", "check", "cannot"})
     gate, check, cannot = raw.get("gate") or {}, raw.get("check") or {}, raw.get("cannot") or {}
-    gate_keys = {"min_similarity", "min_margin", "max_actions", "suggestions", "wordnet_senses"}
+    gate_keys = {"min_similarity", "min_margin", "max_actions", "suggestions", "wordnet_senses", "examples"}
     for name, sect, keys in (("gate", gate, gate_keys), ("check", check, {"enabled", "attempts"})):
         if not isinstance(sect, dict) or set(sect) - keys:
             raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
@@ -84,6 +89,60 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     return LanguageConfig(**gate, check_enabled=bool(check.get("enabled", True)),
                           check_attempts=int(check.get("attempts", 3)),
                           cannot={k: tuple(v) for k, v in cannot.items()})
+
+
+def _examples_path(name: str) -> Path:
+    p = Path(name)
+    return p if p.is_absolute() else config_path(None, name)
+
+
+@dataclass(frozen=True)
+class GateExample:
+    """One labelled written command: what it asks for in order (``can``) or the kind of refusal it needs."""
+
+    text: str
+    can: bool
+    actions: tuple[str, ...] = ()   # capability names, one per clause (can-do lines)
+    kind: str = ""                  # WHY kind (cannot lines)
+
+
+def load_gate_examples(path: str | Path) -> list[GateExample]:
+    """Rows ``text<TAB>do|cannot<TAB>capabilities (comma-joined) | kind`` after a header line; ``#`` comments."""
+    from humanoid_lmm.text.catalogue import capability_catalogue
+
+    path, names, out = Path(path), set(capability_catalogue().by_name), []
+    if not path.is_file():
+        raise ConfigError(f"gate examples: no file {path} (gate.examples in config/language.yaml)")
+    lines = [ln for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")][1:]
+    for n, ln in enumerate(lines, 2):
+        cols = ln.split("\t")
+        if len(cols) != 3 or cols[1] not in ("do", "cannot") or not cols[0].strip():
+            raise ConfigError(f"{path}: row {n} must be 'text<TAB>do|cannot<TAB>detail', got {ln!r}")
+        if cols[1] == "do":
+            actions = tuple(a.strip() for a in cols[2].split(","))
+            if not set(actions) <= names:
+                raise ConfigError(f"{path}: row {n} names unknown capabilities {sorted(set(actions) - names)}")
+            out.append(GateExample(cols[0], True, actions=actions))
+        else:
+            if cols[2] not in WHY:
+                raise ConfigError(f"{path}: row {n} has unknown kind {cols[2]!r}; valid: {sorted(k for k in WHY if k)}")
+            out.append(GateExample(cols[0], False, kind=cols[2]))
+    return out
+
+
+def _example_phrases(examples) -> dict[str, list[str]]:
+    """Phrases by capability: each clause of a can-do line goes to its capability (lines whose clauses and
+    capabilities do not pair up are left out). Cannot lines are not used as "cannot" phrases: a near copy
+    of a caption ("kick with your middle leg") would then refuse the caption itself; they only calibrate."""
+    from humanoid_lmm.text.slots import split_clauses
+
+    do: dict[str, list[str]] = {}
+    for e in examples:
+        clauses = split_clauses(e.text) or [e.text]
+        if e.can and len(clauses) == len(e.actions):
+            for c, a in zip(clauses, e.actions):
+                do.setdefault(a, []).append(c)
+    return do
 
 
 @dataclass(frozen=True)
@@ -103,12 +162,17 @@ class AcceptedCommand:
 class CommandGate:
     """``accept(text) -> AcceptedCommand`` or :class:`CommandRejected` (~10 ms on one CPU thread)."""
 
-    def __init__(self, config: LanguageConfig | None = None, reader=None):
+    def __init__(self, config: LanguageConfig | None = None, reader=None, examples: list[GateExample] | None = None):
+        """``examples`` replaces the config's ``gate.examples`` file (bench/calibrate_gate.py leaves a fold out)."""
         from humanoid_lmm.text.understand import CommandReader
 
         self.config = config or load_language_config()
-        self.reader = reader or CommandReader(anchors={k: list(v) for k, v in self.config.cannot.items()},
-                                              wordnet_senses=self.config.wordnet_senses)
+        if reader is None:
+            if examples is None:
+                examples = load_gate_examples(_examples_path(self.config.examples)) if self.config.examples else []
+            reader = CommandReader(anchors={k: list(v) for k, v in self.config.cannot.items()},
+                                   wordnet_senses=self.config.wordnet_senses, examples=_example_phrases(examples))
+        self.reader = reader
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "CommandGate":

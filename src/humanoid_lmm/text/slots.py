@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Slots", "split_clauses", "read_slots", "heading", "strip_courtesy", "SpellFixer", "tidy"]
+__all__ = ["Slots", "split_clauses", "read_slots", "heading", "strip_courtesy", "strip_slots", "SpellFixer", "tidy"]
 
 _KEEP = re.compile(r"[^a-z0-9'. ]+")
 _NUMBERS = {"a": 1, "one": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -70,6 +70,20 @@ def strip_courtesy(clause: str) -> str:
     t = tidy(clause).strip(" ,.?!")
     out = _DECORATION.sub("", _ADDRESSEE.sub("", _TAIL.sub("", _LEAD.sub("", t))))
     out = " ".join(out.split()).strip(" ,.?!")
+    return out if out else t
+
+
+_SLOT_PHRASE = re.compile(
+    r"\bfor (?:\w+(?:\.\d+)?|a few|a couple of) (?:seconds?|secs?|s)\b|\b(?:once|twice|thrice)\b"
+    r"|\b(?:\w+ (?:more )?times?|a couple (?:of )?times|a few times)\b|\b(?:" + "|".join(_SPEED) + r")\b")
+
+
+def strip_slots(clause: str) -> str:
+    """The clause without its repetition, duration and speed phrases, which :func:`read_slots` reads
+    ("point to the right for 4 seconds" -> "point to the right"): what is left is compared with the
+    catalogue's phrases, which have none. Unchanged when nothing would be left."""
+    t = tidy(clause)
+    out = " ".join(_SLOT_PHRASE.sub(" ", t).split()).strip(" ,.?!")
     return out if out else t
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from humanoid_lmm.text.catalogue import Catalogue, capability_catalogue
-from humanoid_lmm.text.slots import Slots, SpellFixer, read_slots, split_clauses, strip_courtesy
+from humanoid_lmm.text.slots import Slots, SpellFixer, read_slots, split_clauses, strip_courtesy, strip_slots
 
 __all__ = ["ClauseReading", "CommandReading", "CommandReader"]
 
@@ -68,7 +68,10 @@ class CommandReader:
     """Command text -> :class:`CommandReading` (about 10 ms on one CPU thread for a short command)."""
 
     def __init__(self, encoder=None, catalogue: Catalogue | None = None, anchors: dict[str, list[str]] | None = None,
-                 expand: bool = True, onnxruntime: bool = True, wordnet_senses: int = 0):
+                 expand: bool = True, onnxruntime: bool = True, wordnet_senses: int = 0,
+                 examples: dict[str, list[str]] | None = None):
+        """``examples``: more phrases per capability name (written commands, compared as they are after
+        courtesy is stripped), next to the catalogue's own."""
         from humanoid_lmm.text.encoder import SentenceEncoder
 
         self.encoder = encoder or SentenceEncoder.load()
@@ -76,6 +79,19 @@ class CommandReader:
             self.encoder.use_onnxruntime()
         self.catalogue = catalogue or capability_catalogue()
         phrases, owners = self.catalogue.phrase_table(expand, wordnet_senses)
+        words = [w for p in phrases for w in re.findall(r"[a-z]+", p.lower())] + list(_SLOT_WORDS)   # spelling
+        if examples:
+            unknown = set(examples) - set(self.catalogue.by_name)
+            if unknown:
+                raise ValueError(f"examples name no capability: {sorted(unknown)}")
+            table: dict[str, list[str]] = {c.name: [] for c in self.catalogue}
+            for p, o in zip(phrases, owners):
+                table[o].append(p)
+            for name, texts in examples.items():
+                table[name] += [strip_slots(strip_courtesy(t)) for t in texts]
+            table = {n: list(dict.fromkeys(v)) for n, v in table.items()}
+            phrases = [p for v in table.values() for p in v]
+            owners = [n for n, v in table.items() for _ in v]
         self._names = [c.name for c in self.catalogue]
         index = {n: i for i, n in enumerate(self._names)}
         owner = np.array([index[o] for o in owners])
@@ -90,7 +106,6 @@ class CommandReader:
 
         self._phrase_t = torch.from_numpy(np.ascontiguousarray(self._phrase_emb.T))    # (D, Np)
         self._anchor_t = torch.from_numpy(np.ascontiguousarray(self._anchor_emb.T))    # (D, Na)
-        words = [w for p in phrases for w in re.findall(r"[a-z]+", p.lower())] + list(_SLOT_WORDS)
         words += [w for _, p in self.anchors for w in re.findall(r"[a-z]+", p.lower())]
         self.fix_spelling = SpellFixer(words, known=self.encoder.tokenizer.get_vocab())
 
@@ -113,7 +128,7 @@ class CommandReader:
     def read(self, text: str) -> CommandReading:
         fixed = self.fix_spelling(text)
         clauses = [strip_courtesy(c) for c in split_clauses(fixed)] or [fixed]
-        emb = self.encoder.encode(clauses)
+        emb = self.encoder.encode([strip_slots(c) for c in clauses])   # slots are read by rules, not embedded
         caps = self._capability_scores(emb)
         neg = self._similarities(emb, self._anchor_t) if len(self.anchors) else np.full((len(clauses), 1), -1.0)
         readings: list[ClauseReading] = []
