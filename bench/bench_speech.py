@@ -8,6 +8,7 @@ capabilities, in order, as from the typed text (what matters to the robot).
 
     .venv/bin/python bench/bench_speech.py
     .venv/bin/python bench/bench_speech.py --every 2 --voices en-us,en-gb,en-us+f3
+    .venv/bin/python bench/bench_speech.py --set b --models ngram   # the blind held-out set
 """
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ def main(argv=None) -> int:
     ap.add_argument("--every", type=int, default=4)
     ap.add_argument("--voices", default="en-us,en-gb")
     ap.add_argument("--models", default="ngram,grammar")
+    ap.add_argument("--set", choices=("a", "b"), default="a", dest="held_out", help="held-out set (paraphrase_eval --set)")
     args = ap.parse_args(argv)
     if shutil.which("espeak-ng") is None:
         raise SystemExit("espeak-ng is not installed")
     gate = CommandGate.load()
-    sample = [p.text for p in load_paraphrases() if p.register != "typo"][:: args.every]
+    sample = [p.text for p in load_paraphrases(held_out=args.held_out) if p.register != "typo"][:: args.every]
 
     def reading(text):
         try:

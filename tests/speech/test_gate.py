@@ -87,12 +87,15 @@ def test_can_do_examples_join_the_phrase_table(gate):
     assert one.accept(text).capabilities == ("squat",)
 
 
-@pytest.fixture(scope="module")
-def held_out(gate):
+@pytest.fixture(scope="module", params=["a", "b"])
+def held_out(gate, request):
+    """Gate figures on held-out set a (hand-written, since used for development) and b (written blind)."""
     from humanoid_lmm.lmm.evaluate import BEHAVIOUR_COMMANDS
     from humanoid_lmm.lmm.paraphrase_eval import gate_table, load_out_of_scope, load_paraphrases
 
-    return gate_table(gate, load_paraphrases(), load_out_of_scope(), [c for c, _, _ in BEHAVIOUR_COMMANDS])
+    paras = load_paraphrases(held_out=request.param)
+    table = gate_table(gate, paras, load_out_of_scope(held_out=request.param), [c for c, _, _ in BEHAVIOUR_COMMANDS])
+    return {**table, "n_paraphrases": len(paras)}
 
 
 @pytest.mark.slow
@@ -104,6 +107,7 @@ def test_held_out_out_of_scope_is_refused(held_out):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: 12/379 = 3.2 % measured (docs/model_card.md)")
+@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: set a 17/379 = 4.5 %, set b 16/317 = 5.0 % "
+                                       "measured (docs/model_card.md)")
 def test_held_out_paraphrases_are_rarely_refused(held_out):
-    assert len(held_out["false_refusals"]) <= 0.02 * 379
+    assert len(held_out["false_refusals"]) <= 0.02 * held_out["n_paraphrases"]
