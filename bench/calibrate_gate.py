@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -27,7 +28,7 @@ import numpy as np
 def main(argv=None) -> int:
     import torch
 
-    from humanoid_lmm.speech.gate import CommandGate, _examples_path, load_gate_examples, load_language_config
+    from humanoid_lmm.speech.gate import CommandGate, load_gate_examples, load_language_config
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=None, help="labelled examples (default: the config's gate.examples)")
@@ -42,7 +43,7 @@ def main(argv=None) -> int:
     config = load_language_config()
     if args.wordnet_senses is not None:
         config = dataclasses.replace(config, wordnet_senses=args.wordnet_senses)
-    examples = load_gate_examples(args.data or _examples_path(config.examples or "gate_examples.tsv"))
+    examples = load_gate_examples(Path(args.data).resolve() if args.data else config.examples or "gate_examples.tsv")
     texts, can = [e.text for e in examples], np.array([e.can for e in examples])
     fold = np.array([zlib.crc32(t.encode()) % max(args.folds, 1) for t in texts])
     readings = [None] * len(examples)

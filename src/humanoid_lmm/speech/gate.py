@@ -91,11 +91,6 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
                           cannot={k: tuple(v) for k, v in cannot.items()})
 
 
-def _examples_path(name: str) -> Path:
-    p = Path(name)
-    return p if p.is_absolute() else config_path(None, name)
-
-
 @dataclass(frozen=True)
 class GateExample:
     """One labelled written command: what it asks for in order (``can``) or the kind of refusal it needs."""
@@ -106,11 +101,13 @@ class GateExample:
     kind: str = ""                  # WHY kind (cannot lines)
 
 
-def load_gate_examples(path: str | Path) -> list[GateExample]:
-    """Rows ``text<TAB>do|cannot<TAB>capabilities (comma-joined) | kind`` after a header line; ``#`` comments."""
+def load_gate_examples(path: str | Path = "gate_examples.tsv") -> list[GateExample]:
+    """Rows ``text<TAB>do|cannot<TAB>capabilities (comma-joined) | kind`` after a header line; ``#`` comments.
+    A relative ``path`` names a file in config/ (as ``gate.examples`` does)."""
     from humanoid_lmm.text.catalogue import capability_catalogue
 
-    path, names, out = Path(path), set(capability_catalogue().by_name), []
+    path = Path(path) if Path(path).is_absolute() else config_path(None, str(path))
+    names, out = set(capability_catalogue().by_name), []
     if not path.is_file():
         raise ConfigError(f"gate examples: no file {path} (gate.examples in config/language.yaml)")
     lines = [ln for ln in path.read_text().splitlines() if ln.strip() and not ln.startswith("#")][1:]
@@ -169,7 +166,7 @@ class CommandGate:
         self.config = config or load_language_config()
         if reader is None:
             if examples is None:
-                examples = load_gate_examples(_examples_path(self.config.examples)) if self.config.examples else []
+                examples = load_gate_examples(self.config.examples) if self.config.examples else []
             reader = CommandReader(anchors={k: list(v) for k, v in self.config.cannot.items()},
                                    wordnet_senses=self.config.wordnet_senses, examples=_example_phrases(examples))
         self.reader = reader

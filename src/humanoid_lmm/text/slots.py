@@ -106,8 +106,8 @@ class Slots:
 _GESTURE = re.compile(r"\b(?:reach|point|stretch|extend|punch|jab|kick|lunge|lean|bow|look|nod|wave|rais|lift|knee|"
                       r"head|arm|hand|fist|shake|glance|bend|squat|crouch|jump|hop|leap|clap|danc|salut|shrug|hips)\w*\b"
                       r"|\b(?:come|stand|get|spring|pop|bounce) (?:right )?back up\b")
-_GO = r"\b(?:walk|march|step|sidestep|move|go|come|head|stroll|advance|proceed|take|slide|shuffle|scoot|shift|" \
-      r"strafe|back|retreat|jog|run|pace|travel)\w*\b"
+_GO = re.compile(r"\b(?:walk|march|step|sidestep|move|go|come|stroll|advance|proceed|take|slide|shuffle|scoot|shift|"
+                 r"strafe|back|retreat|jog|run|pace|travel)\w*\b")
 # (heading, pattern) in priority order; every pattern but "turn" needs a verb of going (_GO)
 _HEADINGS = (
     ("turn", re.compile(r"\b(?:turn|face|facing|rotate|pivot|swivel|spin)\w*\b")),
@@ -125,7 +125,7 @@ def heading(clause: str) -> str:
     if _GESTURE.search(t):
         return ""
     for name, pattern in _HEADINGS:
-        if pattern.search(t) and (name == "turn" or re.search(_GO, t)):
+        if pattern.search(t) and (name == "turn" or _GO.search(t)):
             return name
     return ""
 
