@@ -36,10 +36,9 @@ def test_rate_at_least_90_percent_overall(table):
     assert passed / total >= 0.9, format_table(table)
 
 
-# Goal not met, measured (seeds 0-4): "squat twice" 4/5 under the strict checks of eval.behaviour (seed 4: the left
-# foot lifts 0.11 m and both feet slide 0.13-0.19 m during the squats). Kept visible, not weakened: the case is
-# expected to fail and turns this test red the day it passes, so the mark is removed with the fix.
-NOT_MET = {"squat twice": "4/5 seeds with the strict checks: the feet lift and slide (goal 90 %)"}
+# Commands whose goal is not met are listed here with the measurement and marked strict xfail (red the day they
+# pass). Empty since the 2026-12-04 model: "squat twice" (4/5 before: the feet lifted and slid) passes 5/5.
+NOT_MET: dict[str, str] = {}
 
 
 def _ids_and_marks():

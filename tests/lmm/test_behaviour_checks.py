@@ -72,3 +72,12 @@ def test_select_commands_keeps_the_order_asked_and_names_unknown_ones():
     assert [r[0] for r in rows] == ["clap twice", "squat twice"] and rows[1][1:] == ("squat", 2)
     with pytest.raises(ValueError, match="'dance'"):
         select_commands("squat,dance")
+
+
+def test_primitive_table_asks_every_corpus_primitive_by_its_caption_and_checks_it_with_its_own_check():
+    from humanoid_lmm.eval.behaviour import PRIMITIVE_CHECK
+    from humanoid_lmm.lmm.evaluate import primitive_commands
+
+    rows = primitive_commands()
+    assert len(rows) == len(PRIMITIVE_CHECK) == 42 and {r[1] for r in rows} == set(PRIMITIVE_CHECK.values())
+    assert ("nod", "nod", None) in rows and len({r[0] for r in rows}) == 42   # one caption each, no two alike

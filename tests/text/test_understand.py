@@ -108,3 +108,11 @@ def test_a_clause_that_names_an_action_is_not_read_as_ellipsis(reader):
     assert reader.read("kick out with the left foot, then give me a clap").capabilities == ("kick_left", "clap")
     assert reader.read("wave with your left hand and then with the right one").capabilities == ("wave_left", "wave_right")
     assert reader.read("punch with both hands").capabilities == ("punch_right",)   # no two-handed punch: unsided
+
+
+def test_both_gives_way_to_the_named_side_when_the_action_has_no_both_sided_form(reader):
+    # a corpus caption of a left punch (found when the motion model's own caption of a left punch was read
+    # as a right one, and the caption check refused every left punch)
+    assert read_slots("raises both fists and punches with the left hand").named_side == "left"
+    assert reader.read("a woman raises both fists and punches with the left hand").capabilities == ("punch_left",)
+    assert reader.read("wave with both hands, starting on the left").capabilities == ("wave_both",)

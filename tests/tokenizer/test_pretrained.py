@@ -24,10 +24,12 @@ def test_committed_motionbook_contract_and_quality():
     assert np.mean(errors) < 30.0, errors
 
 
-# corpus primitives whose motion does not survive the committed tokenizer's round trip: head turns and nods,
-# the shoulder girdle and the rise onto the toes come back as (almost) no movement (found by the blind
-# held-out paraphrase set of issue 17: these behaviours fail on every command, whatever the words)
-LOST_IN_ROUND_TRIP = ("look_around", "nod", "reach_up", "shake_head", "shrug")
+# corpus primitives whose motion does not survive the committed tokenizer's round trip. The blind held-out
+# paraphrase set of issue 17 found five (look around, nod, reach up, shake head, shrug: the head, the shoulder
+# girdle and the rise onto the toes came back still); the 2026-12-04 tokenizer (rotation weight, docs/tokenizer.md)
+# keeps four of them. A nod still comes back as no movement.
+RECOVERED = ("look_around", "reach_up", "shake_head", "shrug")
+LOST_IN_ROUND_TRIP = ("nod",)
 
 
 def _single_clip(name: str):
@@ -40,7 +42,7 @@ def _single_clip(name: str):
     raise AssertionError(f"no single-primitive clip of {name}")
 
 
-@pytest.mark.parametrize("name", ["wave_right", "squat", "turn_left", "stand_on_left_leg", "clap", "salute"]
+@pytest.mark.parametrize("name", ["wave_right", "squat", "turn_left", "stand_on_left_leg", "clap", "salute", *RECOVERED]
                          + [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="tokenizer loses this motion"))
                             for n in LOST_IN_ROUND_TRIP])
 def test_a_primitive_still_passes_its_check_after_the_round_trip(name):

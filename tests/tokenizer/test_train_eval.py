@@ -133,26 +133,34 @@ def test_time_limit_ends_the_run_with_final_weights(tiny_corpus, tmp_path):
     assert log[-1]["step"] == tok.metadata["step"]
 
 
-def test_end_effector_weight_scales_hand_and_foot_errors():
-    """ee_weight puts more of the FK loss on wrists/ankles/feet; ee_weight = 1 is the plain joint mean."""
+def _loss_terms_of_one_turned_joint(joint: str, axis: int, angle: float, seed: int, **weights):
+    """Loss terms of a motion against itself with one joint turned by ``angle`` [rad] about ``axis``, under
+    two configs: ``weights`` maps one config field to its (first, second) value."""
     from dataclasses import replace
 
     from humanoid_lmm.motion import joint_index, motion_to_d135
-    from humanoid_lmm.tokenizer.losses import joint_weights, motionbook_loss
+    from humanoid_lmm.tokenizer.losses import motionbook_loss
+
+    m = smooth_motion(16, seed=seed)
+    x = torch.from_numpy(motion_to_d135(m))[None]
+    rot = np.array(m.rotations, copy=True)
+    rot[:, joint_index(joint), axis] += angle
+    y = torch.from_numpy(motion_to_d135(replace(m, rotations=rot)))[None]
+    mask = torch.ones(1, 16, dtype=torch.bool)
+    aux = {"commit": torch.zeros(())}
+    (field, (a, b)), = weights.items()
+    return tuple(motionbook_loss(replace(tiny_config(), **{field: v}), y, x, y, x, mask, aux)[1] for v in (a, b))
+
+
+def test_end_effector_weight_scales_hand_and_foot_errors():
+    """ee_weight puts more of the FK loss on wrists/ankles/feet; ee_weight = 1 is the plain joint mean."""
+    from humanoid_lmm.motion import joint_index
+    from humanoid_lmm.tokenizer.losses import joint_weights
 
     assert torch.equal(joint_weights(1.0), torch.ones(22))
     w = joint_weights(5.0)
     assert w.mean().item() == pytest.approx(1.0) and w[joint_index("right_wrist")] == pytest.approx(5 * w[0])
-    m = smooth_motion(16, seed=0)
-    x = torch.from_numpy(motion_to_d135(m))[None]
-    rot = np.array(m.rotations, copy=True)
-    rot[:, joint_index("right_elbow"), 2] += 0.5          # only the right forearm (and wrist) moves
-    y = torch.from_numpy(motion_to_d135(replace(m, rotations=rot)))[None]
-    mask = torch.ones(1, 16, dtype=torch.bool)
-    aux = {"commit": torch.zeros(())}
-    cfg = tiny_config()
-    _, plain = motionbook_loss(replace(cfg, ee_weight=1.0), y, x, y, x, mask, aux)
-    _, heavy = motionbook_loss(replace(cfg, ee_weight=5.0), y, x, y, x, mask, aux)
+    plain, heavy = _loss_terms_of_one_turned_joint("right_elbow", 2, 0.5, seed=0, ee_weight=(1.0, 5.0))  # forearm + wrist
     assert heavy["pos"] > 1.5 * plain["pos"] > 0 and heavy["mpjpe_mm"] == pytest.approx(plain["mpjpe_mm"])
 
 
@@ -172,3 +180,29 @@ def test_init_starts_from_given_weights_and_checks_architecture(tiny_corpus, tmp
     with pytest.raises(ConfigError, match="width"):
         train_motionbook(tiny_corpus, tmp_path / "c", tiny_config(width=8), _tc(1), progress=False,
                          log=lambda s: None, init=first)
+
+
+def test_rotation_weight_sees_a_nod_that_the_position_terms_cannot():
+    """A head nod moves no joint position of the 22-joint skeleton (the head is a leaf): only the d135
+    term sees it, and rot_weight scales just the rotation columns of rot_joints in that term."""
+    from dataclasses import replace
+
+    from humanoid_lmm.errors import ConfigError
+    from humanoid_lmm.motion import joint_index
+    from humanoid_lmm.tokenizer.configuration import MotionTokenizerConfig
+    from humanoid_lmm.tokenizer.losses import column_weights
+
+    plain, heavy = _loss_terms_of_one_turned_joint("head", 0, 0.3, seed=1, rot_weight=(1.0, 10.0))   # a nod
+    cfg = tiny_config()
+    assert plain["pos"] == pytest.approx(0.0, abs=1e-6) and plain["vel"] == pytest.approx(0.0, abs=1e-6)
+    assert heavy["rec"] == pytest.approx(10 * plain["rec"], rel=1e-4) and plain["rec"] > 0
+    w = column_weights(replace(cfg, rot_weight=4.0))
+    j = joint_index("head")
+    assert w.sum().item() == pytest.approx(135 + 3 * 6 * len(cfg.rot_joints))
+    assert (w[9 + 6 * (j - 1): 15 + 6 * (j - 1)] == 4.0).all() and (w[:9] == 1.0).all()
+    cfg2 = MotionTokenizerConfig.from_dict(json.loads(json.dumps(cfg.to_dict())))   # JSON round trip
+    assert cfg2 == cfg and cfg2.to_dict() == cfg.to_dict()
+    with pytest.raises(ConfigError, match="rot_joints"):
+        MotionTokenizerConfig(rot_joints=("pelvis",))
+    with pytest.raises(ConfigError, match="rot_weight"):
+        MotionTokenizerConfig(rot_weight=-1.0)

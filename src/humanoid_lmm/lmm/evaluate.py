@@ -107,6 +107,16 @@ def round_trip_table(motion_tokenizer, n: int = 5, commands=BEHAVIOUR_COMMANDS, 
     return rows
 
 
+def primitive_commands() -> tuple[tuple[str, str, int | None], ...]:
+    """One row per corpus primitive: its plain corpus caption and its own check (42 rows; a development
+    table that covers behaviours the 20 commands do not, such as nods, shrugs and lunges)."""
+    from humanoid_lmm.eval.behaviour import PRIMITIVE_CHECK
+    from humanoid_lmm.text.catalogue import capability_catalogue
+
+    cat = capability_catalogue()
+    return tuple((cat[n].caption(), PRIMITIVE_CHECK[n], None) for n in sorted(PRIMITIVE_CHECK))
+
+
 def select_commands(names: str | None) -> tuple[tuple[str, str, int | None], ...]:
     """Rows of BEHAVIOUR_COMMANDS named in a comma-separated list (None or "" = all); unknown names raise."""
     if not names:
@@ -149,12 +159,14 @@ def main(argv=None) -> int:
                     help="with --round-trip: this MotionBook checkpoint instead of the LMM's bundled one")
     ap.add_argument("--commands", default=None,
                     help="comma-separated subset of the table's commands (default: all 20)")
+    ap.add_argument("--primitives", action="store_true",
+                    help="every corpus primitive's own caption instead of the 20 commands (42 rows)")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the failures")
     add_progress_args(ap)
     args = ap.parse_args(argv)
     log_to_file(args.log_file)
     try:
-        commands = select_commands(args.commands)
+        commands = primitive_commands() if args.primitives else select_commands(args.commands)
     except ValueError as exc:
         ap.error(f"--commands: {exc}")
     torch.set_num_threads(args.threads)

@@ -91,7 +91,9 @@ def strip_slots(clause: str) -> str:
 class Slots:
     """Side ("left" | "right" | "both" | ""), repetitions, speed word ("slowly" | "quickly" | ""), duration [s]
     and turn angle [deg] read from one clause (None / "" when not said); ``heading`` is the way a
-    locomotion clause moves the body ("turn" | "in_place" | "backward" | "forward" | "sideways" | "")."""
+    locomotion clause moves the body ("turn" | "in_place" | "backward" | "forward" | "sideways" | "");
+    ``named_side`` is the one of "left" / "right" the clause names, also when ``side`` is "both" ("raises
+    both fists and punches with the left hand": a one-sided action, the left)."""
 
     side: str = ""
     count: int | None = None
@@ -99,6 +101,7 @@ class Slots:
     duration_s: float | None = None
     degrees: int | None = None
     heading: str = ""
+    named_side: str = ""
 
 
 # a body part or action word that makes a direction word belong to a gesture, not to walking
@@ -175,7 +178,7 @@ def read_slots(clause: str) -> Slots:
         degrees = 180
     elif re.search(r"\bquarter\b", t):
         degrees = 90
-    return Slots(side, count, speed, duration, degrees, heading(t))
+    return Slots(side, count, speed, duration, degrees, heading(t), sides[0] if len(set(sides)) == 1 else "")
 
 
 class SpellFixer:

@@ -153,7 +153,8 @@ class CommandReader:
                 prev = readings[-1]   # "... then with your right": the last action again, as sure as it was
                 best, score, negative = prev.capability, prev.score, prev.negative
             cap = self.catalogue[best]
-            side = slots.side if slots.side in self.catalogue.families[cap.family] else ""
+            sides = self.catalogue.families[cap.family]   # "both" where the family has no both-sided member
+            side = next((s for s in (slots.side, slots.named_side) if s and s in sides), "")   # gives way to the named side
             if side:
                 cap = self.catalogue.sibling(best, side)
             elif cap.side == "left":   # no side said: the right-hand member of a left/right family

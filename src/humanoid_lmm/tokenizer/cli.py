@@ -32,7 +32,7 @@ def _train(args) -> int:
     cfg = MotionTokenizerConfig(
         quantizer=args.quantizer, codebook_bits=args.codebook_bits, vq_codes=args.vq_codes, rq_levels=args.rq_levels,
         part_layout=args.parts, downsample=args.downsample, width=args.width, res_blocks=args.res_blocks,
-        fps=args.fps, ee_weight=args.ee_weight,
+        fps=args.fps, ee_weight=args.ee_weight, rot_weight=args.rot_weight,
     )
     tc = TrainConfig(
         steps=args.steps, batch_size=args.batch_size, window=args.window, lr=args.lr, seed=args.seed,
@@ -95,6 +95,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     t.add_argument("--fps", type=float, default=20.0, help="fps of the corpus [1/s]")
     t.add_argument("--ee-weight", type=float, default=1.0,
                    help="weight of wrists, ankles and feet in the FK position/velocity loss (others 1)")
+    t.add_argument("--rot-weight", type=float, default=1.0,
+                   help="weight of the neck, head, collar and ankle rotations in the d135 term (nods, shrugs, toes)")
     t.add_argument("--init", default=None, help="MotionBook directory to start from (fine-tune; same architecture)")
     t.add_argument("--steps", type=int, default=20000)
     t.add_argument("--batch-size", type=int, default=64)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..motion.skeleton import SMPL_JOINT_NAMES
 from .parts import PART_LAYOUTS, part_columns
 
 __all__ = ["MotionTokenizerConfig", "TrainConfig", "load_config_json"]
@@ -48,6 +49,10 @@ class MotionTokenizerConfig:
     pos_weight: float = 10.0  # L1 of world joint positions [m] through FK
     vel_weight: float = 50.0  # L1 of joint displacements [m/frame] through FK
     ee_weight: float = 1.0  # relative weight of wrists, ankles and feet in the position/velocity terms
+    # relative weight, in the d135 term, of the rotation columns of joints whose turning barely moves any
+    # joint position (a nod, a head shake, a shrug, rising onto the toes); the FK terms cannot see it
+    rot_weight: float = 1.0
+    rot_joints: tuple[str, ...] = ("neck", "head", "left_collar", "right_collar", "left_ankle", "right_ankle")
     commit_weight: float = 0.25
     entropy_weight: float = 0.1  # LFQ: per-sample entropy - codebook entropy
     entropy_temperature: float = 1.0
@@ -70,7 +75,10 @@ class MotionTokenizerConfig:
         _check(isinstance(self.width, int) and self.width >= 4, c, "width", self.width, "an int >= 4")
         _check(isinstance(self.res_blocks, int) and self.res_blocks >= 0, c, "res_blocks", self.res_blocks, "an int >= 0")
         _check(self.fps > 0, c, "fps", self.fps, "> 0 [frames/s]")
-        for name in ("rec_weight", "pos_weight", "vel_weight", "ee_weight", "commit_weight", "entropy_weight", "vq_dead_threshold"):
+        self.rot_joints = tuple(self.rot_joints)
+        bad = [n for n in self.rot_joints if n not in SMPL_JOINT_NAMES[1:22]]
+        _check(not bad, c, "rot_joints", bad, f"SMPL body joints other than the pelvis: {SMPL_JOINT_NAMES[1:22]}")
+        for name in ("rec_weight", "pos_weight", "vel_weight", "ee_weight", "rot_weight", "commit_weight", "entropy_weight", "vq_dead_threshold"):
             _check(getattr(self, name) >= 0, c, name, getattr(self, name), ">= 0")
         _check(self.entropy_temperature > 0, c, "entropy_temperature", self.entropy_temperature, "> 0")
         _check(0 < self.vq_decay < 1, c, "vq_decay", self.vq_decay, "in (0, 1)")
@@ -95,7 +103,7 @@ class MotionTokenizerConfig:
         return self.fps / self.downsample * self.num_parts
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "rot_joints": list(self.rot_joints)}   # as it reads back from JSON
 
     @classmethod
     def from_dict(cls, d: dict) -> MotionTokenizerConfig:

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from ..motion import NUM_JOINTS, d135_to_positions_torch, joint_index
 from .configuration import MotionTokenizerConfig
 
-__all__ = ["motionbook_loss", "masked_mean", "joint_weights"]
+__all__ = ["motionbook_loss", "masked_mean", "joint_weights", "column_weights"]
 
 
 def masked_mean(v: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -32,6 +32,16 @@ def joint_weights(ee_weight: float, device=None) -> torch.Tensor:
     return w * (NUM_JOINTS / w.sum())
 
 
+def column_weights(cfg: MotionTokenizerConfig, device=None) -> torch.Tensor:
+    """(135,) weights of the d135 term: ``cfg.rot_weight`` on the 6D rotation columns of ``cfg.rot_joints``,
+    1 elsewhere (not rescaled: the other columns keep their weight)."""
+    w = torch.ones(135, device=device)
+    for name in cfg.rot_joints:
+        j = joint_index(name)
+        w[9 + 6 * (j - 1) : 15 + 6 * (j - 1)] = float(cfg.rot_weight)
+    return w
+
+
 def motionbook_loss(
     cfg: MotionTokenizerConfig,
     pred_n: torch.Tensor,
@@ -49,7 +59,7 @@ def motionbook_loss(
         mask: (B, T) bool, true on real (non-padded) frames.
         aux: the quantizer's losses ("commit", and "entropy" for LFQ in training mode).
     """
-    rec = masked_mean(F.smooth_l1_loss(pred_n, target_n, reduction="none", beta=0.1), mask)
+    rec = masked_mean(F.smooth_l1_loss(pred_n, target_n, reduction="none", beta=0.1) * column_weights(cfg, pred_n.device), mask)
     pos_p = d135_to_positions_torch(pred.float(), cfg.fps)  # (B, T, 22, 3) [m]
     pos_t = d135_to_positions_torch(target.float(), cfg.fps)
     w = joint_weights(cfg.ee_weight, pos_p.device)[:, None]  # (22, 1), mean 1
