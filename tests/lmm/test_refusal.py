@@ -14,6 +14,10 @@ def test_capabilities_match_in_order_with_extras():
     assert capabilities_match(("wave_right", "squat"), ("wave_right", "nod", "squat"))
     assert not capabilities_match(("wave_right", "squat"), ("squat", "wave_right"))
     assert not capabilities_match(("wave_left",), ("wave_right",))
+    family = {"kick_left": "kick_*", "kick_right": "kick_*", "squat": "squat"}.__getitem__
+    assert capabilities_match(("kick_left", "squat"), ("kick_*", "squat"), family)   # "a man kicks, then squats"
+    assert not capabilities_match(("kick_left",), ("kick_*",))                       # without families: names only
+    assert not capabilities_match(("kick_left",), ("kick_right",), family)           # a side said against it
 
 
 @pytest.fixture(scope="module")

@@ -116,3 +116,9 @@ def test_both_gives_way_to_the_named_side_when_the_action_has_no_both_sided_form
     assert read_slots("raises both fists and punches with the left hand").named_side == "left"
     assert reader.read("a woman raises both fists and punches with the left hand").capabilities == ("punch_left",)
     assert reader.read("wave with both hands, starting on the left").capabilities == ("wave_both",)
+
+
+def test_a_clause_that_names_no_side_shows_its_family(reader):
+    r = reader.read("a man stands on one leg, then kicks with the left leg, then squats")
+    assert r.capabilities == ("stand_on_right_leg", "kick_left", "squat")    # the reader's pick: the right leg
+    assert r.shown == ("stand_on_*_leg", "kick_left", "squat")               # but no side was said against the left

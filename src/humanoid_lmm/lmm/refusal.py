@@ -3,7 +3,8 @@
 After sampling, :class:`MotionCaptioner` describes the motion tokens with the LMM's own motion-to-text
 direction (trained in both stages: ``Human: <mot> ... </mot> Describe this motion.\\nRobot: <caption>``,
 greedy). :class:`CheckedGenerator` reads that caption with the same :class:`CommandReader` that read the
-command and compares the capabilities (family and side, in order). On a mismatch it samples again with
+command and compares the capabilities (family and side, in order; a side the caption does not say is
+not held against it: "a man stands on one leg" shows either leg). On a mismatch it samples again with
 the next seed, at most ``attempts`` times, then raises :class:`MotionMismatch` (reason
 ``motion_mismatch``); nothing moves. A count of two or more must also match the caption's count. The
 captions are independent of the kinematic behaviour checks
@@ -57,10 +58,12 @@ class MotionCaptioner:
         return lmm.tokenizer.decode(out, skip_special_tokens=True).strip()
 
 
-def capabilities_match(wanted: tuple[str, ...], shown: tuple[str, ...]) -> bool:
-    """Every wanted capability is shown, in order (extra shown ones are allowed)."""
+def capabilities_match(wanted: tuple[str, ...], shown: tuple[str, ...], family=None) -> bool:
+    """Every wanted capability is shown, in order (extra shown ones are allowed). With ``family`` (name ->
+    family), a shown family ("kick_*", from a caption that names no side, ``CommandReading.shown``) shows
+    every member of it: a side not said is no contradiction."""
     it = iter(shown)
-    return all(any(w == s for s in it) for w in wanted)
+    return all(any(w == s or (family is not None and family(w) == s) for s in it) for w in wanted)
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,15 @@ class CheckedGenerator:
         self.generator, self.reader, self.attempts = generator, reader, int(attempts)
         self.captioner = MotionCaptioner(generator.lmm)
 
+    def _family(self, name: str) -> str:
+        return self.reader.catalogue[name].family
+
     def shows(self, text: str, want: str, caption: str) -> bool:
         """The caption shows capability ``want`` and, when ``text`` asks for two or more repetitions,
         the same count ("squat three times" is not met by "a man squats twice")."""
         from humanoid_lmm.text.slots import read_slots
 
-        if not capabilities_match((want,), self.reader.read(caption).capabilities):
+        if not capabilities_match((want,), self.reader.read(caption).shown, self._family):
             return False
         count = read_slots(text).count
         return count is None or count < 2 or read_slots(caption).count == count
@@ -103,7 +109,7 @@ class CheckedGenerator:
             codes = self.generator.sample_codes(text, duration_s, (base + 104729 * attempt) % 2**31)
             caption = self.captioner(codes)
             captions.append(caption)
-            if capabilities_match(wanted, self.reader.read(caption).capabilities) and (
+            if capabilities_match(wanted, self.reader.read(caption).shown, self._family) and (
                     len(wanted) != 1 or self.shows(text, wanted[0], caption)):
                 return CheckedMotion(self.generator._decode(codes, text), caption, attempt)
         raise MotionMismatch(f"{self.attempts} motions for {text!r} did not show {', '.join(wanted)} "

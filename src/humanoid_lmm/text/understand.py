@@ -62,6 +62,9 @@ class CommandReading:
     duration_s: float | None = None
     capabilities: tuple[str, ...] = field(default=())
     steps: tuple[tuple[str, float | None], ...] = field(default=())   # (caption, duration [s]) per action
+    # per capability: the family when its clause named no side ("stands on one leg": the reader picks the right
+    # leg, but nothing was said against the left), else the capability itself
+    shown: tuple[str, ...] = field(default=())
 
 
 class CommandReader:
@@ -171,4 +174,6 @@ class CommandReader:
         duration = merged[0].slots.duration_s if len(merged) == 1 else None
         return CommandReading(text, tuple(readings), " then ".join(r.caption for r in merged), duration,
                               tuple(r.capability for r in merged),
-                              tuple((r.caption, r.slots.duration_s) for r in merged))
+                              tuple((r.caption, r.slots.duration_s) for r in merged),
+                              tuple(r.capability if r.slots.side or r.slots.named_side else
+                                    self.catalogue[r.capability].family for r in merged))
