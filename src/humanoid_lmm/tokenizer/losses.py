@@ -9,6 +9,7 @@ import torch.nn.functional as F
 
 from ..motion import NUM_JOINTS, d135_to_positions_torch, joint_index
 from .configuration import MotionTokenizerConfig
+from .parts import joint_columns
 
 __all__ = ["motionbook_loss", "masked_mean", "joint_weights", "column_weights"]
 
@@ -36,9 +37,7 @@ def column_weights(cfg: MotionTokenizerConfig, device=None) -> torch.Tensor:
     """(135,) weights of the d135 term: ``cfg.rot_weight`` on the 6D rotation columns of ``cfg.rot_joints``,
     1 elsewhere (not rescaled: the other columns keep their weight)."""
     w = torch.ones(135, device=device)
-    for name in cfg.rot_joints:
-        j = joint_index(name)
-        w[9 + 6 * (j - 1) : 15 + 6 * (j - 1)] = float(cfg.rot_weight)
+    w[list(joint_columns(*cfg.rot_joints))] = float(cfg.rot_weight)
     return w
 
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from ..motion.skeleton import SMPL_JOINT_NAMES
 
-__all__ = ["PART_LAYOUTS", "part_names", "part_columns"]
+__all__ = ["PART_LAYOUTS", "part_names", "part_columns", "joint_columns"]
 
 
-def _joint_cols(*names: str) -> tuple[int, ...]:
+def joint_columns(*names: str) -> tuple[int, ...]:
+    """d135 columns of the 6D rotations of the named SMPL joints (pelvis excluded), in the order given."""
     cols: list[int] = []
     for n in names:
         j = SMPL_JOINT_NAMES.index(n)
@@ -36,11 +37,11 @@ def _joint_cols(*names: str) -> tuple[int, ...]:
 
 _BODY6: dict[str, tuple[int, ...]] = {
     "root": tuple(range(0, 9)),
-    "torso": _joint_cols("spine1", "spine2", "spine3", "neck", "head"),
-    "left_arm": _joint_cols("left_collar", "left_shoulder", "left_elbow", "left_wrist"),
-    "right_arm": _joint_cols("right_collar", "right_shoulder", "right_elbow", "right_wrist"),
-    "left_leg": _joint_cols("left_hip", "left_knee", "left_ankle", "left_foot"),
-    "right_leg": _joint_cols("right_hip", "right_knee", "right_ankle", "right_foot"),
+    "torso": joint_columns("spine1", "spine2", "spine3", "neck", "head"),
+    "left_arm": joint_columns("left_collar", "left_shoulder", "left_elbow", "left_wrist"),
+    "right_arm": joint_columns("right_collar", "right_shoulder", "right_elbow", "right_wrist"),
+    "left_leg": joint_columns("left_hip", "left_knee", "left_ankle", "left_foot"),
+    "right_leg": joint_columns("right_hip", "right_knee", "right_ankle", "right_foot"),
 }
 
 PART_LAYOUTS: dict[str, dict[str, tuple[int, ...]]] = {
