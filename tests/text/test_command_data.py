@@ -61,3 +61,18 @@ def test_calibration_and_refusal_phrases_are_not_test_lines(held_out):
     assert not held & set(CALIBRATION)
     cannot = {p for v in load_language_config().cannot.values() for p in v}
     assert not cannot & (held | set(CALIBRATION))
+
+
+def test_development_set_c_is_labelled_and_shares_no_line_with_the_held_out_sets_or_calibration():
+    from humanoid_lmm.lmm.paraphrase_eval import DEVELOPMENT_SETS
+
+    assert set(DEVELOPMENT_SETS) == {"c"}
+    dev = load_paraphrases(held_out="c")
+    assert len(dev) >= 300 and not load_out_of_scope(held_out="c")
+    for p in dev:
+        assert set(p.actions) <= set(PRIMITIVES) and p.checks, p
+        assert all(name in BEHAVIOURS for alts in p.checks for name, _ in alts), p
+    texts = {p.text for p in dev}
+    held = {p.text for k in SETS for p in SETS[k][0]} | {t for k in SETS for t, _ in SETS[k][1]}
+    assert not texts & held and not texts & set(CALIBRATION)
+    assert not [t for t in texts if is_training_caption(t)]

@@ -3,7 +3,8 @@
 import pytest
 
 from humanoid_lmm.text.catalogue import capability_catalogue
-from humanoid_lmm.text.slots import SpellFixer, heading, read_slots, split_clauses, strip_courtesy, strip_slots
+from humanoid_lmm.text.slots import (SpellFixer, base_forms, heading, read_slots, split_clauses, strip_courtesy,
+                                     strip_slots)
 
 
 def test_clauses_are_cut_at_sequence_words():
@@ -43,7 +44,9 @@ def test_heading(text, way):
 def test_slot_phrases_are_not_embedded():
     assert strip_slots("point to the right for 4 seconds") == "point to the right"
     assert strip_slots("wave twice slowly with your left hand") == "wave with your left hand"
-    assert strip_slots("do three squats") == "do three squats"     # the count is part of the action's words
+    assert strip_slots("do three squats") == "do squats"     # the number goes, the counted action stays
+    assert strip_slots("marching in place, 20 seconds") == "marching in place"
+    assert strip_slots("half a minute of dancing") == "dancing"
     assert strip_slots("slowly") == "slowly"
 
 
@@ -122,3 +125,43 @@ def test_a_clause_that_names_no_side_shows_its_family(reader):
     r = reader.read("a man stands on one leg, then kicks with the left leg, then squats")
     assert r.capabilities == ("stand_on_right_leg", "kick_left", "squat")    # the reader's pick: the right leg
     assert r.shown == ("stand_on_*_leg", "kick_left", "squat")               # but no side was said against the left
+
+
+def test_order_words_put_the_actions_in_the_order_they_are_done():
+    assert split_clauses("before you bow, clap your hands") == ["clap your hands", "bow"]
+    assert split_clauses("clap after you nod") == ["nod", "clap"]
+    assert split_clauses("take a bow, but first put your hands on your hips") == ["put your hands on your hips",
+                                                                                 "take a bow"]
+    assert split_clauses("walk backward, and once you're done, wave") == ["walk backward", "wave"]
+    assert split_clauses("start with a bow and finish with a wave") == ["a bow", "a wave"]
+    assert split_clauses("right hand, give us a wave") == ["right hand, give us a wave"]   # a comma is no order
+
+
+def test_durations_counts_and_negated_sides():
+    assert read_slots("marching in place, 20 seconds").duration_s == 20.0      # no "for"
+    assert read_slots("half a minute of dancing").duration_s == 30.0
+    assert read_slots("right knee up, three reps").count == 3
+    assert read_slots("give a wave with your left arm, not the right").side == "left"
+    assert read_slots("point leftward").side == "left"
+
+
+def test_inflected_verbs_take_the_catalogues_base_form():
+    vocab = {"shrug", "nod", "dance", "come", "left"}
+    assert base_forms("what if you shrugged", vocab) == "what if you shrug"
+    assert base_forms("nodded, dancing, came", vocab) == "nod, dance, come"
+    assert base_forms("turn left", vocab) == "turn left"            # a word the catalogue has stays ("left")
+
+
+def test_context_and_indirect_framing_are_dropped():
+    assert strip_courtesy("everyone's cheering, show us both arms up") == "show us both arms up"
+    assert strip_courtesy("i wonder if you can clap") == "clap"
+    assert strip_courtesy("the kids want to see you march in place") == "march in place"
+
+
+def test_a_clause_listing_actions_is_cut_only_where_each_piece_reads_better(reader):
+    assert reader.read("squat, jump, clap").capabilities == ("squat", "jump_in_place", "clap")
+    assert reader.read("point right and nod").capabilities == ("point_right", "nod")
+    r = reader.read("shrug and hold it for 2 seconds")      # "hold it" is no action: one clause
+    assert r.capabilities == ("shrug",) and r.duration_s == 2.0
+    assert reader.read("raise your left arm, then raise your right").capabilities == ("raise_left_arm",
+                                                                                      "raise_right_arm")

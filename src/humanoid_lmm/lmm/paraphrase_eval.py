@@ -28,12 +28,15 @@ import numpy as np
 
 from humanoid_lmm.errors import CommandRejected, GenerationError
 
-__all__ = ["Paraphrase", "HELD_OUT_SETS", "load_paraphrases", "load_out_of_scope", "parse_checks", "motion_passes",
+__all__ = ["Paraphrase", "HELD_OUT_SETS", "DEVELOPMENT_SETS", "load_paraphrases", "load_out_of_scope", "parse_checks", "motion_passes",
            "data_path"]
 
 # set name -> (paraphrases, out-of-scope commands) under tests/data
 HELD_OUT_SETS = {"a": ("paraphrases_heldout.tsv", "out_of_scope_heldout.tsv"),
                  "b": ("paraphrases_heldout_b.tsv", "out_of_scope_heldout_b.tsv")}
+# paraphrases only, free to look at and tune on (written blind like set b, but not held out)
+DEVELOPMENT_SETS = {"c": ("paraphrases_dev_c.tsv", None)}
+_SETS = {**HELD_OUT_SETS, **DEVELOPMENT_SETS}
 
 
 def data_path(name: str) -> Path:
@@ -71,11 +74,12 @@ def parse_checks(field: str) -> tuple[tuple[tuple[str, int | None], ...], ...]:
 
 def load_paraphrases(path: str | Path | None = None, held_out: str = "a") -> list[Paraphrase]:
     return [Paraphrase(r[0], parse_checks(r[1]), tuple(r[2].split(",")), r[3])
-            for r in _rows(Path(path) if path else data_path(HELD_OUT_SETS[held_out][0]))]
+            for r in _rows(Path(path) if path else data_path(_SETS[held_out][0]))]
 
 
 def load_out_of_scope(path: str | Path | None = None, held_out: str = "a") -> list[tuple[str, str]]:
-    return [(r[0], r[1]) for r in _rows(Path(path) if path else data_path(HELD_OUT_SETS[held_out][1]))]
+    name = path or _SETS[held_out][1]
+    return [(r[0], r[1]) for r in _rows(Path(path) if path else data_path(name))] if name else []
 
 
 def motion_passes(checks, motion, segments=None) -> bool:
@@ -171,8 +175,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--first-seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--set", choices=sorted(HELD_OUT_SETS), default="a", dest="held_out",
-                    help="held-out set: a (hand-written, used for development) or b (written blind, measured once)")
+    ap.add_argument("--set", choices=sorted(_SETS), default="a", dest="held_out",
+                    help="held-out set: a (hand-written, used for development) or b (written blind, measured once); "
+                    "or development set c (written blind, paraphrases only, tuned on)")
     ap.add_argument("--gate-only", action="store_true", help="refusal figures only (no motion model)")
     ap.add_argument("--limit", type=int, default=None, help="first N paraphrases only (a quick look)")
     ap.add_argument("--shard", default="0/1", help="K/N: every N-th paraphrase from the K-th (parallel runs; "

@@ -129,13 +129,15 @@ def load_gate_examples(path: str | Path = "gate_examples.tsv") -> list[GateExamp
 
 def _example_phrases(examples) -> dict[str, list[str]]:
     """Phrases by capability: each clause of a can-do line goes to its capability (lines whose clauses and
-    capabilities do not pair up are left out). Cannot lines are not used as "cannot" phrases: a near copy
+    capabilities do not pair up, even cut at "and" and commas, are left out). Cannot lines are not used as "cannot" phrases: a near copy
     of a caption ("kick with your middle leg") would then refuse the caption itself; they only calibrate."""
-    from humanoid_lmm.text.slots import split_clauses
+    from humanoid_lmm.text.slots import split_clauses, split_conjunctions
 
     do: dict[str, list[str]] = {}
     for e in examples:
         clauses = split_clauses(e.text) or [e.text]
+        if len(clauses) < len(e.actions):   # "squat, jump and clap": the pieces of a listing clause
+            clauses = [p for c in clauses for p in split_conjunctions(c)]
         if e.can and len(clauses) == len(e.actions):
             for c, a in zip(clauses, e.actions):
                 do.setdefault(a, []).append(c)

@@ -14,13 +14,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Slots", "split_clauses", "read_slots", "heading", "strip_courtesy", "strip_slots", "SpellFixer", "tidy"]
+__all__ = ["Slots", "split_clauses", "split_conjunctions", "base_forms", "read_slots", "heading", "strip_courtesy", "strip_slots", "SpellFixer", "tidy"]
 
-_KEEP = re.compile(r"[^a-z0-9'. ]+")
+_KEEP = re.compile(r"[^a-z0-9'., ]+")
 _NUMBERS = {"a": 1, "one": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "couple": 2, "pair": 2, "few": 3}
-_SPLIT = re.compile(r"\s*(?:,|;|\.)?\s*\b(?:and then|and after that|after that|then|followed by|afterwards|"
-                    r"and afterwards|next|after which)\b\s*|\s*[.;]\s+")
+            "eight": 8, "nine": 9, "ten": 10, "couple": 2, "pair": 2, "few": 3, "single": 1}
+_SPLIT = re.compile(r"\s*(?:,|;|\.)?\s*\b(?:and then|and after that|after that|then|followed by|afterwards?|"
+                    r"and afterwards?|next|after which|and finally|finally|and lastly|lastly|and to finish|to finish|"
+                    r"(?:and )?once (?:you(?:'re| are) done|you(?:'ve| have)? finished|you finish|done)|"
+                    r"(?:and )?when (?:you(?:'re| are) done|you(?:'ve| have)? finished|you finish|done)|"
+                    r"and (?:end|finish) (?:with|by)|(?:end|finish) (?:with|by))\b\s*,?\s*|\s*[.;]\s+")
+# "before you bow, clap" / "clap before you bow" / "bow, but first clap" / "after you nod, clap" / "clap after a nod"
+_ORDER = (
+    (re.compile(r"^(?:right |just )?before (?:you )?(.+?),\s*(.+)$"), (1, 0)),
+    (re.compile(r"^(?:right |just )?after (?:you(?:'ve| have)? )?(.+?),\s*(.+)$"), (0, 1)),
+    (re.compile(r"^(.+?),?\s+but (?:first|before that),?\s+(.+)$"), (1, 0)),
+    (re.compile(r"^(.+?),?\s+(?:right |just |straight )?after (?:you(?:'ve| have)? |a |an |the |that |doing )?(.+)$"), (1, 0)),
+    (re.compile(r"^(.+?),?\s+(?:right |just )?before (?:you )?(.+)$"), (0, 1)),
+)
+# within a clause, the places it may list actions at ("squat, jump, clap", "point right and nod"); the
+# reader keeps such a cut only where every piece reads as an action better than the whole does
+_CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+|plus\s+)?|\s+(?:and|plus|&)\s+")
 _SPEED = {"slowly": "slowly", "slow": "slowly", "gently": "slowly", "calmly": "slowly", "leisurely": "slowly",
           "quickly": "quickly", "fast": "quickly", "quick": "quickly", "rapidly": "quickly", "swiftly": "quickly",
           "briskly": "quickly", "speedily": "quickly"}
@@ -29,16 +43,33 @@ _COUNTED = r"(?:squats?|jumps?|hops?|claps?|punch(?:es)?|jabs?|kicks?|waves?|bow
 
 def tidy(text: str) -> str:
     """Lower-case ASCII words, digits and sentence punctuation, single spaces."""
-    t = str(text).lower().replace("-", " ").replace(",", " , ")
-    return " ".join(_KEEP.sub(" ", t).replace(" ,", ",").split()).replace(" , ", ", ")
+    t = _KEEP.sub(" ", str(text).lower().replace("-", " ")).replace(",", " , ")
+    t = re.sub(r"\b(left|right)wards?\b", r"to the \1", t)
+    return re.sub(r"\s*(?:,\s*)+", ", ", " ".join(t.split())).strip(" ,")
 
 
 def split_clauses(text: str) -> list[str]:
     """Clauses in the order they are to be done ("clap, then bow" -> ["clap", "bow"]); a leading "first"
     is dropped. Commas inside a clause stay ("right hand, give us a wave")."""
     parts = [p.strip(" ,.") for p in _SPLIT.split(tidy(text))]
-    parts = [re.sub(r"^(?:first|firstly|to start|start by)\b\s*,?\s*", "", p) for p in parts]
-    return [p for p in parts if p]
+    parts = [re.sub(r"^(?:first of all|first|firstly|to start|to begin|start by|start off by|start off with|start with|"
+                    r"begin by|begin with)\b\s*,?\s*", "", p) for p in parts]
+    return [q for p in parts if p for q in _in_order(p) if q]
+
+
+def _in_order(part: str) -> list[str]:
+    """One part cut at "before" / "after" / "but first", in the order the actions are to be done."""
+    for pattern, order in _ORDER:
+        m = pattern.match(part)
+        if m and all(g.strip(" ,.") for g in m.groups()):
+            return [m.group(k + 1).strip(" ,.") for k in order]
+    return [part]
+
+
+def split_conjunctions(clause: str) -> list[str]:
+    """The pieces of a clause at commas, "and" and "plus" ("squat, jump and clap" -> three); whether they
+    are separate actions is for the reader to judge."""
+    return [p for p in (q.strip(" ,.") for q in _CONJUNCTION.split(tidy(clause))) if p]
 
 
 _LEAD = re.compile(
@@ -46,11 +77,17 @@ _LEAD = re.compile(
     r"just|go on and|go ahead and|come on|and)\b,?\s*"
     r"|(?:would|do) you mind\b\s*|(?:could|can|would|will|won't) (?:you|u|ya)(?: please| kindly| maybe| just)?\b\s*"
     r"|(?:i'?d|i would) (?:like|love) (?:you to|it if you|to see you|to see)\b\s*"
-    r"|i (?:want|need) (?:you to|to see you|to see)\b\s*|let(?:'s| me) see (?:you )?|show me (?:how )?(?:you can )?"
+    r"|(?:i|we|they|everyone|everybody|the \w+) (?:want|wants|need|needs|would like|'d like|would love|'d love) "
+    r"(?:you to|to see you|to see|a|an)\b\s*|let(?:'s| me) see (?:you )?|show me (?:how )?(?:you can )?"
+    r"|how (?:high|fast|far|well|low|many times) (?:you )?can\b\s*"
     r"|try to\b\s*|how about (?:you )?|time to\b\s*|it would be (?:great|nice|cool) if you(?: could)?\b\s*"
-    r"|give me\b\s*|give us\b\s*)+")
-_TAIL = re.compile(r"(?:,?\s*\b(?:please|pls|plz|for me|for us|thanks|thank you|now|ok|okay|if you can|real quick|"
-                   r"will you|would you|could you)\b[?!.]*)+$")
+    r"|give me\b\s*|give us\b\s*|(?:maybe|perhaps|dude|bro|buddy|mate|man|wanna|feel free to|why don't you|"
+    r"i wonder if you(?: can| could)?|what if you|if you could|if you can|you (?:might|should|could|can|may)|"
+    r"(?:would|will|could) you be able to|are you able to|(?:i'?d|i would) appreciate(?: it if you)?|"
+    r"(?:i'?d|i would) really (?:like|love) (?:you to|it if you|to see you|to see)|"
+    r"it'?d be (?:great|nice|cool|good) if you(?: could)?|it would (?:help|be good) if you(?: could)?)\b,?\s*)+")
+_TAIL = re.compile(r"(?:,?\s*\b(?:please|pls|plz|for me|for us|thanks|thank you|now|right now|ok|okay|if you can|"
+                   r"real quick|will you|would you|could you|already|again|if you like|if you want|if you don't mind)\b[?!.]*)+$")
 
 
 _ADDRESSEE = re.compile(
@@ -60,7 +97,13 @@ _ADDRESSEE = re.compile(
 
 
 _DECORATION = re.compile(r"\blike (?:a|an|you|the|some|it|in|if|when)\b.*$|\b(?:a bit|a little|for a while|for a bit|"
-                         r"real quick|as high as you can|as high as possible|as far as you can)\b")
+                         r"real quick|as high as you can|as high as possible|as far as you can|"
+                         r"(?:and )?(?:hold|keep) (?:it|that|this|the pose|the position)(?: there)?)\b")
+
+
+# a statement of the situation before the request ("the music's on, dance"; "you're too close, move back")
+_CONTEXT = re.compile(r"^(?:(?:you|we|they)(?:'re|'ve| are| have)|(?:it|there|that)(?:'s| is)|i'?m|i am|everyone'?s?|"
+                      r"everybody'?s?|the \w+(?:'s| is| are))\b[^,]*,\s*")
 
 
 def strip_courtesy(clause: str) -> str:
@@ -68,14 +111,19 @@ def strip_courtesy(clause: str) -> str:
     softeners ("could you please wave at the people over there like a king" -> "wave"); unchanged when
     nothing would be left."""
     t = tidy(clause).strip(" ,.?!")
-    out = _DECORATION.sub("", _ADDRESSEE.sub("", _TAIL.sub("", _LEAD.sub("", t))))
-    out = " ".join(out.split()).strip(" ,.?!")
+    out = _DECORATION.sub("", _ADDRESSEE.sub("", _TAIL.sub("", _LEAD.sub("", _CONTEXT.sub("", t)))))
+    out = tidy(out).strip(" ,.?!")
     return out if out else t
 
 
+# a duration: "for 4 seconds", "20 seconds", "for half a minute" (group 1: the number, or "half a" / "a")
+_DURATION = re.compile(r"\b(?:for )?(?:about |around |roughly )?(?:(\w+(?:\.\d+)?|a few|a couple of) (?:seconds?|secs?)"
+                       r"|(half a|a full|a) minute)\b(?: of)?")
 _SLOT_PHRASE = re.compile(
-    r"\bfor (?:\w+(?:\.\d+)?|a few|a couple of) (?:seconds?|secs?|s)\b|\b(?:once|twice|thrice)\b"
-    r"|\b(?:\w+ (?:more )?times?|a couple (?:of )?times|a few times)\b|\b(?:" + "|".join(_SPEED) + r")\b")
+    _DURATION.pattern + r"|\bfor \d+(?:\.\d+)? s\b|\b(?:once|twice|thrice)\b"
+    r"|\b(?:\w+ (?:more )?times?|a couple (?:of )?times|a few times|\w+ (?:reps?|repetitions?)|in a row)\b"
+    r"|\b(?:in )?slow motion\b|\ba single\b|\b(?:\d+|" + "|".join(w for w in _NUMBERS if len(w) > 2) + rf") (?={_COUNTED}\b)"
+    r"|\b(?:" + "|".join(_SPEED) + r")\b")
 
 
 def strip_slots(clause: str) -> str:
@@ -83,7 +131,7 @@ def strip_slots(clause: str) -> str:
     ("point to the right for 4 seconds" -> "point to the right"): what is left is compared with the
     catalogue's phrases, which have none. Unchanged when nothing would be left."""
     t = tidy(clause)
-    out = " ".join(_SLOT_PHRASE.sub(" ", t).split()).strip(" ,.?!")
+    out = tidy(_SLOT_PHRASE.sub(" ", t)).strip(" ,.?!")
     return out if out else t
 
 
@@ -120,6 +168,7 @@ _HEADINGS = (
     ("sideways", re.compile(r"\b(?:left|right|sideways|side step|sidestep)\b")),
 )
 _PLURAL_LIMBS = re.compile(r"\b(?:hands|arms)\b")
+_NOT_SIDE = re.compile(r"\b(?:not|never|but not) (?:the |your |with the |with your |using the |using your )?(?:left|right)\b")
 
 
 def heading(clause: str) -> str:
@@ -142,7 +191,7 @@ def _number(word: str) -> int | None:
 def read_slots(clause: str) -> Slots:
     """The slots of one (tidied, spelling-fixed) clause."""
     t = tidy(clause)
-    words = t.replace(",", " ").split()
+    words = _NOT_SIDE.sub(" ", t).replace(",", " ").split()   # "with your left, not the right"
     sides = [w for w in words if w in ("left", "right")]
     side = "both" if ("both" in words or re.search(r"\b(two handed|two arms|two hands)\b", t)) else \
         (sides[0] if len(set(sides)) == 1 else ("both" if _PLURAL_LIMBS.search(t) and not sides else ""))
@@ -154,18 +203,20 @@ def read_slots(clause: str) -> Slots:
     elif re.search(r"\bthrice\b", t):
         count = 3
     else:
-        for m in [*re.finditer(r"(?=\b(\w+) (?:more |of )?(times?)\b)", t),
+        for m in [*re.finditer(r"(?=\b(\w+) (?:more |of )?(times?|reps?|repetitions?|in a row)\b)", t),
                   *re.finditer(rf"(?=\b(\w+) (?:\w+ )?({_COUNTED})\b)", t)]:
             n = _number(m.group(1))
-            if n is not None and not (m.group(1) in ("a", "an", "few") and not m.group(2).startswith("time")):
+            if n is not None and not (m.group(1) in ("a", "an", "few") and not m.group(2).startswith(("time", "rep"))):
                 count = n
                 break
     if count is not None:
         count = max(1, min(count, 6))
     speed = next((_SPEED[w] for w in words if w in _SPEED), "")
     duration = None
-    m = re.search(r"\bfor (\w+(?:\.\d+)?|a few|a couple of) (?:seconds?|secs?|s)\b", t)
-    if m:
+    m = _DURATION.search(t) or re.search(r"\bfor (\d+(?:\.\d+)?) s\b", t)
+    if m and m.lastindex and m.group(1) is None:   # minutes
+        duration = {"half a": 30.0}.get(m.group(2), 60.0)
+    elif m:
         v = m.group(1)
         duration = 3.0 if v in ("a few", "a couple of") else (float(v) if re.fullmatch(r"\d+(?:\.\d+)?", v)
                                                                  else _NUMBERS.get(v))
@@ -209,3 +260,31 @@ class SpellFixer:
 
     def __call__(self, text: str) -> str:
         return re.sub(r"[a-z]+", lambda m: self.word(m.group()), tidy(text))
+
+
+_IRREGULAR = {"came": "come", "went": "go", "took": "take", "gave": "give", "stood": "stand", "threw": "throw",
+              "held": "hold", "ran": "run", "did": "do", "got": "get", "stuck": "stick", "swung": "swing", "kept": "keep",
+              "bent": "bend", "sat": "sit", "lay": "lie", "shook": "shake", "leapt": "leap", "knelt": "kneel"}
+# (suffix, endings that may replace it); a doubled last consonant goes too ("nodded" -> "nod")
+_SUFFIXES = (("ies", ("y",)), ("ing", ("", "e")), ("ed", ("", "e")), ("es", ("",)), ("s", ("",)))
+
+
+def base_forms(text: str, vocabulary) -> str:
+    """Inflected words that ``vocabulary`` (the catalogue's words) lacks, in the base form it has
+    ("what if you shrugged" -> "what if you shrug", "half a minute of dancing" -> "... of dance")."""
+    def one(w: str) -> str:
+        if w in vocabulary or not w.isalpha():
+            return w
+        if w in _IRREGULAR:
+            return _IRREGULAR[w]
+        for suffix, endings in _SUFFIXES:
+            stem = w[: -len(suffix)]
+            if w.endswith(suffix) and len(stem) >= 2:
+                for e in endings:
+                    if stem + e in vocabulary:
+                        return stem + e
+                if len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in vocabulary:
+                    return stem[:-1]
+        return w
+
+    return re.sub(r"[a-z]+", lambda m: one(m.group()), text)

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from humanoid_lmm.text.catalogue import Catalogue, capability_catalogue
-from humanoid_lmm.text.slots import Slots, SpellFixer, read_slots, split_clauses, strip_courtesy, strip_slots
+from humanoid_lmm.text.slots import (Slots, SpellFixer, base_forms, read_slots, split_clauses, split_conjunctions,
+                                     strip_courtesy, strip_slots)
 
 __all__ = ["ClauseReading", "CommandReading", "CommandReader"]
 
@@ -31,6 +32,7 @@ _ELLIPSIS = re.compile(r"^(?:with|to|on|a|an|the|using|towards?)\b")
 # words an elliptic clause ("... then with the other hand", "and to the right") is made of
 _ELLIPTIC_WORDS = set(_SLOT_WORDS) | set("with to on using toward towards other side hand hands arm arms leg legs "
                                          "foot feet fist one again too as well same way this time".split())
+_LIMBS = set("hand hands arm arms leg legs foot feet fist fists knee knees".split())
 # the families a clause's heading (Slots.heading) allows
 _HEADING_FAMILIES = {"turn": ("turn_*",), "in_place": ("walk_in_place", "jog_in_place"), "backward": ("step_back",),
                      "forward": ("step_forward",), "sideways": ("step_*",)}
@@ -111,6 +113,7 @@ class CommandReader:
         self._anchor_t = torch.from_numpy(np.ascontiguousarray(self._anchor_emb.T))    # (D, Na)
         words += [w for _, p in self.anchors for w in re.findall(r"[a-z]+", p.lower())]
         self.fix_spelling = SpellFixer(words, known=self.encoder.tokenizer.get_vocab())
+        self._vocabulary = frozenset(words)
 
     # ---------------------------------------------------------------------------------------- scoring
     def _similarities(self, emb: np.ndarray, table) -> np.ndarray:
@@ -128,10 +131,38 @@ class CommandReader:
         fam = self.catalogue.families[self.catalogue[name].family]
         return float(max(scores[self._names.index(c.name)] for c in fam.values()))
 
+    @staticmethod
+    def _elliptic(clause: str) -> bool:
+        """"with the other hand", "and to the right": the last action again."""
+        return bool(_ELLIPSIS.match(clause)) and set(clause.replace(",", " ").split()) <= _ELLIPTIC_WORDS
+
+    @staticmethod
+    def _same_but_side(clause: str, previous: str) -> bool:
+        """"raise your left arm, then raise your right": the last clause's words and another side, no limb named."""
+        words, sides = set(clause.replace(",", " ").split()), {"left", "right", "both"}
+        return bool(words & sides) and not words & _LIMBS and words - sides <= (
+            set(previous.replace(",", " ").split()) | _ELLIPTIC_WORDS)
+
+    def _cut_lists(self, clauses: list[str]) -> tuple[list[str], np.ndarray]:
+        """Clauses that list actions ("squat, jump, clap", "point right and nod") cut into one clause per
+        action where every piece is nearer to a capability than the whole clause is ("hands on hips and hold"
+        stays whole); with the embeddings of the clauses kept (slots are read by rules, not embedded)."""
+        pieces = [[strip_courtesy(p) for p in split_conjunctions(c)] for c in clauses]
+        texts = list(dict.fromkeys(clauses + [p for ps in pieces if len(ps) > 1 for p in ps]))
+        emb = self.encoder.encode([strip_slots(t) for t in texts])
+        best = dict(zip(texts, self._capability_scores(emb).max(axis=1)))
+        out: list[str] = []
+        for c, ps in zip(clauses, pieces):
+            own = [p for p in ps if not self._elliptic(p)]
+            cut = len(ps) > 1 and not self._elliptic(ps[0]) and min(best[p] for p in own) > best[c]
+            out += ps if cut else [c]
+        at = {t: i for i, t in enumerate(texts)}
+        return out, emb[[at[t] for t in out]]
+
     def read(self, text: str) -> CommandReading:
-        fixed = self.fix_spelling(text)
-        clauses = [strip_courtesy(c) for c in split_clauses(fixed)] or [fixed]
-        emb = self.encoder.encode([strip_slots(c) for c in clauses])   # slots are read by rules, not embedded
+        fixed = self.fix_spelling(text)   # base forms after the cut: "followed by" is a sequence word
+        clauses = [strip_courtesy(base_forms(c, self._vocabulary)) for c in split_clauses(fixed)]
+        clauses, emb = self._cut_lists(clauses or [fixed])
         caps = self._capability_scores(emb)
         neg = self._similarities(emb, self._anchor_t) if len(self.anchors) else np.full((len(clauses), 1), -1.0)
         readings: list[ClauseReading] = []
@@ -152,7 +183,7 @@ class CommandReader:
                 allowed = _HEADING_FAMILIES[slots.heading]   # (score stays the clause's best: the gate's question
                 best = next((n for n, _ in ranking if self.catalogue[n].family in allowed), best)   # is "any")
             negative = float(neg[i, j]) if j >= 0 else -1.0
-            if readings and _ELLIPSIS.match(clause) and set(clause.replace(",", " ").split()) <= _ELLIPTIC_WORDS:
+            if readings and (self._elliptic(clause) or self._same_but_side(clause, readings[-1].text)):
                 prev = readings[-1]   # "... then with your right": the last action again, as sure as it was
                 best, score, negative = prev.capability, prev.score, prev.negative
             cap = self.catalogue[best]
