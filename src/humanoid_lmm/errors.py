@@ -31,8 +31,8 @@ class SafetyError(HumanoidLMMError):
 
 class CommandRejected(HumanoidLMMError, ValueError):
     """A user command was refused; `reason` is a short code: empty, too_long, not_english, out_of_scope,
-    unsafe, too_many_actions. `suggestions`: the closest commands the robot can do; `kind`: what kind of
-    thing was asked for (e.g. "object", "acrobatics"; "" when unknown)."""
+    unsafe, too_many_actions, duration_too_long. `suggestions`: the closest commands the robot can do;
+    `kind`: what kind of thing was asked for (e.g. "object", "acrobatics"; "" when unknown)."""
 
     def __init__(self, message: str, reason: str = "invalid", suggestions: tuple[str, ...] = (), kind: str = ""):
         super().__init__(message)

@@ -44,6 +44,19 @@ def test_too_many_actions_are_refused(gate):
     assert e.value.reason == "too_many_actions"
 
 
+def test_a_duration_longer_than_the_motion_model_makes_is_refused_not_crashed(gate):
+    import json
+
+    from humanoid_lmm import project_root
+
+    model_max = json.loads((project_root() / "models/lmm/lmm_config.json").read_text())["max_motion_seconds"]
+    assert gate.config.max_seconds <= model_max      # the gate lets through only what the model can make
+    with pytest.raises(CommandRejected) as e:
+        gate.accept("march in place for half a minute")
+    assert e.value.reason == "duration_too_long" and "30 s" in str(e.value)
+    assert gate.accept("march in place for 10 seconds").duration_s == 10.0
+
+
 def test_a_gate_without_thresholds_lets_everything_through(gate):
     open_gate = CommandGate(LanguageConfig(min_similarity=-1.0, min_margin=-2.0), gate.reader)
     assert open_gate.accept("do a backflip").capabilities   # the refusals above come from the thresholds

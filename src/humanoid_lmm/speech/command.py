@@ -1,7 +1,7 @@
 """Normalise a typed or recognised command and accept it, or refuse it with a reason.
 
 Refusals (CommandRejected.reason): "empty", "too_long", "not_english" (checked here), then the semantic
-gate's "out_of_scope", "unsafe", "too_many_actions" (:mod:`humanoid_lmm.speech.gate`: by meaning, with
+gate's "out_of_scope", "unsafe", "too_many_actions", "duration_too_long" (:mod:`humanoid_lmm.speech.gate`: by meaning, with
 the closest things the robot can do as ``suggestions``). A refused command never reaches the motion
 model, so nothing reaches the robot.
 """

@@ -5,7 +5,7 @@ must be at least ``min_similarity`` close to a capability phrase and ``min_margi
 any phrase of what the robot cannot do (``config/language.yaml``, by kind). The phrases are the
 catalogue's and the can-do lines of ``gate.examples`` (config/gate_examples.tsv, written commands
 labelled can / cannot; its cannot lines only calibrate the thresholds, bench/calibrate_gate.py). A refusal is a
-:class:`CommandRejected` whose ``reason`` is ``out_of_scope`` or ``unsafe`` (or ``too_many_actions``),
+:class:`CommandRejected` whose ``reason`` is ``out_of_scope`` or ``unsafe`` (or ``too_many_actions``, ``duration_too_long``),
 whose message says why, and whose ``suggestions`` are the closest things the robot can do.
 
     gate = CommandGate.load()
@@ -52,6 +52,7 @@ class LanguageConfig:
     min_similarity: float = 0.61
     min_margin: float = 0.14
     max_actions: int = 3
+    max_seconds: float = 10.5      # [s] longest duration one action may ask for (the motion model's longest clip)
     suggestions: int = 3
     wordnet_senses: int = 0        # capability phrases also with WordNet verb synonyms of this many senses (0 = off)
     examples: str = ""             # labelled written commands (file name in config/ or a path; "" = none)
@@ -66,6 +67,8 @@ class LanguageConfig:
             raise ConfigError(f"language config: gate.min_margin must be in [-2, 2], got {self.min_margin}")
         if not isinstance(self.wordnet_senses, int) or not 0 <= self.wordnet_senses <= 10:
             raise ConfigError(f"language config: gate.wordnet_senses must be an integer in [0, 10], got {self.wordnet_senses!r}")
+        if not isinstance(self.max_seconds, (int, float)) or not 0 < self.max_seconds <= 600:
+            raise ConfigError(f"language config: gate.max_seconds must be in (0, 600] s, got {self.max_seconds!r}")
         for name in ("max_actions", "suggestions", "check_attempts"):
             v = getattr(self, name)
             if not isinstance(v, int) or not 1 <= v <= 20:
@@ -79,7 +82,8 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     path = config_path(path, "language.yaml")
     raw = read_yaml_mapping(path, "language config", {"gate", "check", "cannot"})
     gate, check, cannot = raw.get("gate") or {}, raw.get("check") or {}, raw.get("cannot") or {}
-    gate_keys = {"min_similarity", "min_margin", "max_actions", "suggestions", "wordnet_senses", "examples"}
+    gate_keys = {"min_similarity", "min_margin", "max_actions", "max_seconds", "suggestions", "wordnet_senses",
+                 "examples"}
     for name, sect, keys in (("gate", gate, gate_keys), ("check", check, {"enabled", "attempts"})):
         if not isinstance(sect, dict) or set(sect) - keys:
             raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
@@ -188,6 +192,11 @@ class CommandGate:
         if len(reading.capabilities) > c.max_actions:
             raise CommandRejected(f"{text!r} chains {len(reading.capabilities)} actions; at most {c.max_actions} "
                                   "can be done in one command", "too_many_actions")
+        long = [cl for cl in reading.clauses if (cl.slots.duration_s or 0) > c.max_seconds]
+        if long:
+            raise CommandRejected(f"{text!r} asks for {long[0].slots.duration_s:g} s of one movement; at most "
+                                  f"{c.max_seconds:g} s can be done at a time", "duration_too_long",
+                                  suggestions=(long[0].caption.split(" for ")[0],))
         bad = [cl for cl in reading.clauses if not self.clause_ok(cl)]
         if bad:
             cl = min(bad, key=lambda x: x.score - max(x.negative, c.min_similarity))
