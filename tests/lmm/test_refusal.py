@@ -1,5 +1,6 @@
 """The model can say no: motions are captioned by the LMM and refused when they show something else."""
 
+import numpy as np
 import pytest
 import torch
 
@@ -83,6 +84,39 @@ def test_counts_must_match_when_asked_for(checked):
     assert not checked.shows("squat three times", "squat", "A man squats twice.")
     assert checked.shows("squat", "squat", "A man squats twice.")        # no count asked: any
     assert not checked.shows("squat", "bow", "A man squats twice.")
+
+
+def test_counts_beyond_the_model_are_made_one_repetition_at_a_time(checked):
+    from humanoid_lmm.eval.behaviour import check_behaviour
+
+    splitting = CheckedGenerator(checked.generator, checked.reader, attempts=3, repeat_above=4)
+    out = splitting.generate_steps([("squat six times", None)], ("squat",), seed=0, counts=(6,))
+    assert len(out.segments) == 1 and check_behaviour("squat", out.motion, 6).passed
+    with pytest.raises(MotionMismatch):   # the counted caption alone: the model never shows six squats
+        splitting.generate_steps([("squat six times", None)], ("squat",), seed=0)
+
+
+def test_a_count_the_caption_cannot_carry_repeats_the_action(checked):
+    from humanoid_lmm.motion.ops import heading
+
+    once = checked.generate_steps([("turn left", None)], ("turn_left",), seed=0).motion
+    twice = checked.generate_steps([("turn left", None)], ("turn_left",), seed=0, counts=(2,)).motion
+    def turned(m):
+        h = np.unwrap(heading(m))
+        return float(np.degrees(h[-1] - h[0]))
+
+    assert turned(once) > 30 and turned(twice) > 1.6 * turned(once)   # joined on: the second turn adds to the first
+    assert twice.n_frames > 1.5 * once.n_frames
+
+
+def test_a_duration_of_a_movement_is_filled_with_clips_of_its_own_length(checked):
+    filling = CheckedGenerator(checked.generator, checked.reader, attempts=3, fill_durations=True)
+    out = filling.generate_steps([("clap your hands", 6.0)], ("clap",), seed=0)
+    one = checked.generator.generate("clap your hands", seed=0)
+    assert out.motion.n_frames % one.n_frames == 0 and out.motion.n_frames // one.n_frames >= 2
+    assert abs(out.motion.duration_s - 6.0) <= one.duration_s / 2 + 1e-6
+    held = filling.generate_steps([("stand on your left leg for four seconds", 4.0)], ("stand_on_left_leg",), seed=0)
+    assert abs(held.motion.duration_s - 4.0) <= 0.15 * 4.0 + 0.2   # a held pose stays one clip of that length
 
 
 def test_cli_generate_understands_and_refuses(tmp_path, capsys):

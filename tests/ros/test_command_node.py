@@ -48,7 +48,7 @@ def test_good_command_is_accepted_and_forwarded(graph):
         time.sleep(0.02)
     assert got["accepted"][-1] == {"id": status[-1]["id"], "text": "wave your right hand", "said": "wave your right hand",
                                    "capabilities": ["wave_right"], "duration_s": None,
-                                   "steps": [["wave your right hand", None]]}
+                                   "steps": [["wave your right hand", None]], "counts": [None]}
 
 
 def test_paraphrase_goes_on_as_the_corpus_caption(graph):
@@ -58,7 +58,7 @@ def test_paraphrase_goes_on_as_the_corpus_caption(graph):
     deadline = time.monotonic() + 5
     while got["accepted"][-1]["id"] != status[-1]["id"] and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert got["accepted"][-1]["text"] == "squat three times"
+    assert got["accepted"][-1]["text"] == "squat three times" and got["accepted"][-1]["counts"] == [3]
 
 
 def test_refusal_names_the_closest_things_the_robot_can_do(graph):
@@ -69,7 +69,8 @@ def test_refusal_names_the_closest_things_the_robot_can_do(graph):
 
 @pytest.mark.parametrize(
     "text, reason",
-    [("", "empty"), ("x" * 10_000, "too_long"), ("挥动你的右手", "not_english"), ("please fetch my coffee", "out_of_scope")],
+    [("", "empty"), ("x" * 10_000, "too_long"), ("挥动你的右手", "not_english"), ("please fetch my coffee", "out_of_scope"),
+     ("stand on your left leg for half a minute", "duration_too_long"), ("do 50 squats", "too_many_actions")],
 )
 def test_bad_command_is_refused_and_not_forwarded(graph, text, reason):
     _, got = graph

@@ -108,11 +108,12 @@ def cmd_generate(args) -> int:
         gate = CommandGate.load()
         accepted = gate.accept(args.text)   # CommandRejected (exit 1) with the reason and suggestions
         print(f"understood: {accepted.caption!r}")
-        checked = CheckedGenerator(gen, gate.reader, gate.config.check_attempts)
+        checked = CheckedGenerator.from_config(gen, gate.reader, gate.config)
         steps = list(accepted.steps)
         if args.duration is not None and len(steps) == 1:
             steps = [(steps[0][0], args.duration)]
-        motion = checked.generate_steps(steps, accepted.capabilities, args.seed, check=True).motion
+        motion = checked.generate_steps(steps, accepted.capabilities, args.seed, check=True,
+                                        counts=accepted.counts).motion
     else:
         motion = gen.generate(args.text, duration_s=args.duration, seed=args.seed)
     path = motion.save_npz(args.output)

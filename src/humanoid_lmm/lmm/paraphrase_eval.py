@@ -3,6 +3,7 @@
 Two held-out sets (``--set``): "a" (tests/data/paraphrases_heldout.tsv, out_of_scope_heldout.tsv), written
 by hand before any tuning and since looked at often enough to be a development set, and "b"
 (*_heldout_b.tsv), written once, blind, by a separate session that never saw the system's phrases or set a.
+One development set, "c" (paraphrases_dev_c.tsv), written blind like b but free to look at and tune on.
 
 Designs compared on the same held-out set:
   raw        the user's words go to the model as they are (the gate still decides can / cannot)
@@ -28,8 +29,8 @@ import numpy as np
 
 from humanoid_lmm.errors import CommandRejected, GenerationError
 
-__all__ = ["Paraphrase", "HELD_OUT_SETS", "DEVELOPMENT_SETS", "load_paraphrases", "load_out_of_scope", "parse_checks", "motion_passes",
-           "data_path"]
+__all__ = ["Paraphrase", "HELD_OUT_SETS", "DEVELOPMENT_SETS", "load_paraphrases", "load_out_of_scope",
+           "parse_checks", "motion_passes", "data_path"]
 
 # set name -> (paraphrases, out-of-scope commands) under tests/data
 HELD_OUT_SETS = {"a": ("paraphrases_heldout.tsv", "out_of_scope_heldout.tsv"),
@@ -141,7 +142,7 @@ def run_generation(gate, generator, paraphrases, seeds, design: str, checked=Non
                 try:
                     segments = None
                     if design == "steps":
-                        out = checked.generate_steps(acc.steps, acc.capabilities, seed, check=check)
+                        out = checked.generate_steps(acc.steps, acc.capabilities, seed, check=check, counts=acc.counts)
                         motion, segments = out.motion, out.segments
                         retried += out.attempt > 0
                     elif check:
@@ -220,7 +221,7 @@ def _print_generation(args, gate, paras) -> int:
     from humanoid_lmm.lmm.refusal import CheckedGenerator
 
     gen = MotionGenerator.from_pretrained(args.model)
-    checked = CheckedGenerator(gen, gate.reader, gate.config.check_attempts)
+    checked = CheckedGenerator.from_config(gen, gate.reader, gate.config)
     t0 = time.time()
     r = run_generation(gate, gen, paras, range(args.first_seed, args.first_seed + args.seeds), args.design,
                        checked, args.verbose, args.check)

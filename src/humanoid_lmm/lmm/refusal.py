@@ -80,11 +80,27 @@ class CheckedMotion:
 class CheckedGenerator:
     """Wraps a :class:`MotionGenerator`: generate, caption, compare, retry, refuse."""
 
-    def __init__(self, generator, reader, attempts: int = 3):
+    def __init__(self, generator, reader, attempts: int = 3, repeat_above: int | None = None,
+                 split_on_mismatch: bool = True, fill_durations: bool = False):
+        """``repeat_above``: an action asked for more repetitions than this is generated one repetition at
+        a time and the repetitions are joined (None: first as one counted caption); ``split_on_mismatch``:
+        so is one whose counted caption did not show its count in ``attempts`` samples (else: refused);
+        ``fill_durations``: a duration asked of a movement that is not a held pose is filled with clips of
+        the movement's own length (else: one clip forced to that length)."""
         if not 1 <= int(attempts) <= 20:
             raise ValueError(f"attempts={attempts!r}: must be an integer in [1, 20]")
+        if repeat_above is not None and not (isinstance(repeat_above, int) and repeat_above >= 1):
+            raise ValueError(f"repeat_above={repeat_above!r}: must be None or an integer >= 1")
         self.generator, self.reader, self.attempts = generator, reader, int(attempts)
+        self.repeat_above, self.split_on_mismatch = repeat_above, bool(split_on_mismatch)
+        self.fill_durations = bool(fill_durations)
         self.captioner = MotionCaptioner(generator.lmm)
+
+    @classmethod
+    def from_config(cls, generator, reader, language) -> "CheckedGenerator":
+        """With the ``check`` settings of a :class:`humanoid_lmm.speech.gate.LanguageConfig`."""
+        return cls(generator, reader, language.check_attempts, language.check_repeat_above,
+                   fill_durations=language.check_fill_durations)
 
     def _family(self, name: str) -> str:
         return self.reader.catalogue[name].family
@@ -123,31 +139,87 @@ class CheckedGenerator:
         """Like :meth:`MotionGenerator.generate`, but refuses mismatching motions (MotionMismatch)."""
         return self.generate_checked(text, duration_s, seed).motion
 
-    def generate_steps(self, steps, wanted, seed: int | None = None, check: bool = True) -> CheckedMotion:
+    def _one_repetition(self, text: str, want: str, count: int | None) -> tuple[str, int] | None:
+        """(caption of a single repetition, how many) when ``count`` asks for two or more, else None."""
+        from humanoid_lmm.text.slots import read_slots
+
+        if count is None or count < 2:
+            return None
+        cap = self.reader.catalogue[want]
+        if not cap.counts:          # the caption has no count ("salute"): it is one repetition already
+            return text, count
+        slots = read_slots(text)
+        return cap.caption(1, slots.speed, None, slots.degrees), count
+
+    def _sample(self, text, duration_s, want, seed, check, captions) -> tuple[np.ndarray, int] | None:
+        """Codes of the first of ``attempts`` samples whose caption shows ``want`` (and the attempt), else None."""
+        for attempt in range(self.attempts if check else 1):
+            codes = self.generator.sample_codes(text, duration_s, (seed + 104729 * attempt) % 2**31)
+            caption = self.captioner(codes) if check else ""
+            captions.append(caption)
+            if not check or self.shows(text, want, caption):
+                return codes, attempt
+        return None
+
+    def generate_steps(self, steps, wanted, seed: int | None = None, check: bool = True,
+                       counts=None) -> CheckedMotion:
         """A chain of actions generated one at a time and joined ("wave then squat then jump").
 
-        ``steps``: (corpus caption, duration [s] or None) per action; ``wanted``: the capability of each.
-        Each action is sampled on its own caption (and, with ``check``, captioned and resampled up to
-        ``attempts`` times until it shows its capability), decoded, and the motions are joined in the world
-        by :func:`humanoid_lmm.lmm.chain.chain_motions` (each starts where and facing how the last ended)."""
+        ``steps``: (corpus caption, duration [s] or None) per action; ``wanted``: the capability of each;
+        ``counts``: the repetitions each action was asked for (None: as its caption says). Each action is
+        sampled on its own caption (and, with ``check``, captioned and resampled up to ``attempts`` times
+        until it shows its capability), decoded, and the motions are joined in the world by
+        :func:`humanoid_lmm.lmm.chain.chain_motions` (each starts where and facing how the last ended).
+        An action asked for N >= 2 repetitions is N single repetitions joined when its caption cannot
+        carry a count ("salute three times"), when N > ``repeat_above``, or when no sample of the counted
+        caption showed that count. With ``fill_durations``, an action that is not a held pose and is asked
+        for a duration is one clip of free length, then as many more as bring the total nearest to it
+        ("keep clapping for 6 seconds": the motion model makes poor clips when forced to an unnatural
+        length); else one clip of that length, or, longer than the model's longest clip, that many equal
+        stretches joined (the gate lets such a duration through only for movements that are not held poses)."""
         if len(steps) != len(wanted) or not steps:
             raise ValueError(f"{len(steps)} steps for {len(wanted)} wanted capabilities")
+        counts = tuple(counts) if counts is not None else (None,) * len(steps)
+        if len(counts) != len(steps):
+            raise ValueError(f"{len(counts)} counts for {len(steps)} steps")
         base = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
-        parts, captions, tries = [], [], 0
-        for k, ((text, duration_s), want) in enumerate(zip(steps, wanted)):
-            for attempt in range(self.attempts if check else 1):
-                codes = self.generator.sample_codes(text, duration_s, (base + 7 * k + 104729 * attempt) % 2**31)
-                caption = self.captioner(codes) if check else ""
-                tries = max(tries, attempt)
-                if not check or self.shows(text, want, caption):
-                    break
-                captions.append(caption)
-            else:
-                raise MotionMismatch(f"{self.attempts} motions for {text!r} (action {k + 1} of {len(steps)}) did not "
-                                     f"show {want} (they showed: {'; '.join(repr(c) for c in captions[-self.attempts:])}); "
-                                     "nothing is sent", tuple(captions))
-            parts.append(codes)
-            captions.append(caption)
-        text = " then ".join(t for t, _ in steps)
-        motions = [self.generator._decode(c, t) for c, (t, _) in zip(parts, steps)]
-        return CheckedMotion(chain_motions(motions, text), " then ".join(captions), tries, tuple(m.n_frames for m in motions))
+        longest = float(self.generator.lmm.config.max_motion_seconds)
+        pieces, captions, tries = [], [], 0     # pieces: (action index, caption text, codes)
+        for k, ((text, duration_s), want, count) in enumerate(zip(steps, wanted, counts)):
+            one = self._one_repetition(text, want, count)
+            if one is None and duration_s is not None and self.fill_durations and \
+                    not self.reader.catalogue[want].holds:   # "keep clapping for 6 s": clips near their own length
+                free = self._sample(text, None, want, base + 7 * k, check, captions)
+                if free is not None:   # as many clips of its own length as fill the duration (nearest count)
+                    seconds = self.generator._decode(free[0], text).duration_s
+                    one, duration_s = (text, max(1, int(round(duration_s / seconds)))), None
+            if one is None and duration_s is not None and duration_s > longest:   # "march in place for 20 s"
+                one = text, int(np.ceil(duration_s / longest))
+            split = one is not None and (one[0] == text or (self.repeat_above is not None and (count or 0) > self.repeat_above))
+            got = None if split else self._sample(text, duration_s, want, base + 7 * k, check, captions)
+            if got is not None:
+                pieces.append((k, text, got[0]))
+                tries = max(tries, got[1])
+                continue
+            if one is None or (not split and not self.split_on_mismatch):
+                raise MotionMismatch(
+                    f"{self.attempts} motions for {text!r} (action {k + 1} of {len(steps)}) did not show {want} "
+                    f"(they showed: {'; '.join(repr(c) for c in captions[-self.attempts:])}); nothing is sent",
+                    tuple(captions))
+            single, n = one   # one repetition (or one stretch of a long duration) at a time
+            for j in range(n):
+                got = self._sample(single, None if duration_s is None else duration_s / n, want,
+                                   base + 7 * k + 7919 * (j + 1), check, captions)
+                if got is None:
+                    raise MotionMismatch(
+                        f"{self.attempts} motions for {single!r} (part {j + 1} of {n} of action {k + 1} of "
+                        f"{len(steps)}) did not show {want} (they showed: "
+                        f"{'; '.join(repr(c) for c in captions[-self.attempts:])}); nothing is sent", tuple(captions))
+                pieces.append((k, single, got[0]))
+                tries = max(tries, got[1])
+        motions = [self.generator._decode(c, t) for _, t, c in pieces]
+        frames = [0] * len(steps)
+        for (k, _, _), m in zip(pieces, motions):
+            frames[k] += m.n_frames
+        return CheckedMotion(chain_motions(motions, " then ".join(t for t, _ in steps)), " then ".join(captions),
+                             tries, tuple(frames))

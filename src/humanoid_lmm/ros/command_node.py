@@ -3,7 +3,8 @@
 Empty, overlong or non-English input, and anything the semantic gate finds the robot cannot do
 (reason out_of_scope / unsafe, with the closest things it can do as ``suggestions``), is refused on
 /humanoid/status and goes no further. An accepted command goes on as {"id", "text": the corpus caption
-the motion model gets, "said", "capabilities", "duration_s", "steps": [[caption, duration_s], ...] per action}.
+the motion model gets, "said", "capabilities", "duration_s", "steps": [[caption, duration_s], ...] per action,
+"counts": [repetitions or null, ...] per action}.
 Parameters: speech_config (path, default config/speech.yaml), language_config (path, default
 config/language.yaml), wav (path: recognise once at start), mic_seconds (> 0: listen in a loop with ALSA).
 """
@@ -52,7 +53,7 @@ class CommandNode(StageNode):
         self._pub.publish(String(data=json.dumps({
             "id": command_id, "text": accepted.caption, "said": accepted.said,
             "capabilities": list(accepted.capabilities), "duration_s": accepted.duration_s,
-            "steps": [list(step) for step in accepted.steps]})))
+            "steps": [list(step) for step in accepted.steps], "counts": list(accepted.counts)})))
         self.publish_status(command_id, True, started, source=source, text=accepted.said, caption=accepted.caption)
         return True
 

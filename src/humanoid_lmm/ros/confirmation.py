@@ -95,8 +95,12 @@ def send_confirmation(plan_id: str, reject: bool = False, timeout: float = 10.0,
             executor.spin_once(timeout_sec=0.05)
         time.sleep(0.2)  # let the answer topic match as well
         pub.publish(String(data=plan_id))
+        sent = time.monotonic()
         while time.monotonic() < deadline:
             executor.spin_once(timeout_sec=0.05)
+            if time.monotonic() - sent > 1.0:   # the answer may have gone out before its topic matched here:
+                pub.publish(String(data=plan_id))   # ask again (a decided plan keeps its decision)
+                sent = time.monotonic()
             for a in answers:
                 if a.get("id") == plan_id and a.get("state") != PlanState.PENDING.value:
                     return str(a["state"])

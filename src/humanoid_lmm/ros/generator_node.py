@@ -60,7 +60,7 @@ class GeneratorNode(StageNode):
             from humanoid_lmm.speech.gate import CommandGate
 
             gate = CommandGate.load(p("language_config") or None)
-            self.checked = CheckedGenerator(self.generator, gate.reader, language.check_attempts)
+            self.checked = CheckedGenerator.from_config(self.generator, gate.reader, language)
         try:
             self.generator.generate("stand still", duration_s=1.0, seed=0)  # warm-up: first call pays the setup
         except HumanoidLMMError as e:  # a remote server may come up later; each command reports its own error
@@ -84,9 +84,15 @@ class GeneratorNode(StageNode):
         seed = None if seed < 0 else seed
         wanted = tuple(request["capabilities"]) if request.get("capabilities") else None
         steps = [tuple(st) for st in request.get("steps") or ()]
+        counts = request.get("counts")
+        if not (isinstance(counts, list) and len(counts) == len(steps)
+                and all(c is None or (isinstance(c, int) and c >= 1) for c in counts)):
+            counts = None   # an older or hand-written request: each caption's own count
+        if len(steps) == 1 and self.get_parameter("duration_s").value:
+            steps = [(steps[0][0], duration)]
         try:
-            if wanted and len(steps) == len(wanted) > 1 and self.checked is not None:  # a chain, one action at a time
-                motion = self.checked.generate_steps(steps, wanted, seed, check=self.check).motion
+            if wanted and len(steps) == len(wanted) and self.checked is not None:   # one action at a time
+                motion = self.checked.generate_steps(steps, wanted, seed, check=self.check, counts=counts).motion
             elif self.check:
                 motion = self.checked.generate_checked(text, duration, seed, wanted).motion
             else:

@@ -53,11 +53,15 @@ class LanguageConfig:
     min_margin: float = 0.14
     max_actions: int = 3
     max_seconds: float = 10.5      # [s] longest duration one action may ask for (the motion model's longest clip)
+    max_repetitions: int = 10      # most repetitions one action may ask for
+    max_total_seconds: float = 60.0   # [s] longest duration of a movement that is not a held pose (joined stretches)
     suggestions: int = 3
     wordnet_senses: int = 0        # capability phrases also with WordNet verb synonyms of this many senses (0 = off)
     examples: str = ""             # labelled written commands (file name in config/ or a path; "" = none)
     check_enabled: bool = True
     check_attempts: int = 3
+    check_repeat_above: int | None = 4   # counts above this are generated one repetition at a time (None: never)
+    check_fill_durations: bool = True    # a duration of a movement (not a held pose): clips of its own length
     cannot: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -69,10 +73,18 @@ class LanguageConfig:
             raise ConfigError(f"language config: gate.wordnet_senses must be an integer in [0, 10], got {self.wordnet_senses!r}")
         if not isinstance(self.max_seconds, (int, float)) or not 0 < self.max_seconds <= 600:
             raise ConfigError(f"language config: gate.max_seconds must be in (0, 600] s, got {self.max_seconds!r}")
-        for name in ("max_actions", "suggestions", "check_attempts"):
+        if not isinstance(self.max_total_seconds, (int, float)) or not self.max_seconds <= self.max_total_seconds <= 600:
+            raise ConfigError(f"language config: gate.max_total_seconds must be in [max_seconds, 600] s, "
+                              f"got {self.max_total_seconds!r}")
+        for name in ("max_actions", "suggestions", "check_attempts", "max_repetitions"):
             v = getattr(self, name)
             if not isinstance(v, int) or not 1 <= v <= 20:
                 raise ConfigError(f"language config: {name} must be an integer in [1, 20], got {v!r}")
+        r = self.check_repeat_above
+        if r is not None and (not isinstance(r, int) or not 1 <= r <= 20):
+            raise ConfigError(f"language config: check.repeat_above must be null or an integer in [1, 20], got {r!r}")
+        if not isinstance(self.check_fill_durations, bool):
+            raise ConfigError(f"language config: check.fill_durations must be true or false, got {self.check_fill_durations!r}")
         unknown = sorted(set(self.cannot) - set(WHY))
         if unknown:
             raise ConfigError(f"language config: unknown 'cannot' kind(s) {unknown}; valid: {sorted(k for k in WHY if k)}")
@@ -82,16 +94,18 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     path = config_path(path, "language.yaml")
     raw = read_yaml_mapping(path, "language config", {"gate", "check", "cannot"})
     gate, check, cannot = raw.get("gate") or {}, raw.get("check") or {}, raw.get("cannot") or {}
-    gate_keys = {"min_similarity", "min_margin", "max_actions", "max_seconds", "suggestions", "wordnet_senses",
-                 "examples"}
-    for name, sect, keys in (("gate", gate, gate_keys), ("check", check, {"enabled", "attempts"})):
+    gate_keys = {"min_similarity", "min_margin", "max_actions", "max_seconds", "max_total_seconds", "max_repetitions",
+                 "suggestions",
+                 "wordnet_senses", "examples"}
+    for name, sect, keys in (("gate", gate, gate_keys), ("check", check, {"enabled", "attempts", "repeat_above", "fill_durations"})):
         if not isinstance(sect, dict) or set(sect) - keys:
             raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
     if not isinstance(cannot, dict) or not all(isinstance(v, list) and all(isinstance(p, str) for p in v)
                                               for v in cannot.values()):
         raise ConfigError(f"{path}: field 'cannot' must map each kind to a list of phrases")
     return LanguageConfig(**gate, check_enabled=bool(check.get("enabled", True)),
-                          check_attempts=int(check.get("attempts", 3)),
+                          check_attempts=check.get("attempts", 3), check_repeat_above=check.get("repeat_above", 4),
+                          check_fill_durations=check.get("fill_durations", True),
                           cannot={k: tuple(v) for k, v in cannot.items()})
 
 
@@ -160,6 +174,7 @@ class AcceptedCommand:
     capabilities: tuple[str, ...]
     score: float
     steps: tuple[tuple[str, float | None], ...] = ()   # (corpus caption, duration [s] or None) per action
+    counts: tuple[int | None, ...] = ()   # repetitions asked for per action (None: not said)
 
 
 class CommandGate:
@@ -192,11 +207,14 @@ class CommandGate:
         if len(reading.capabilities) > c.max_actions:
             raise CommandRejected(f"{text!r} chains {len(reading.capabilities)} actions; at most {c.max_actions} "
                                   "can be done in one command", "too_many_actions")
-        long = [cl for cl in reading.clauses if (cl.slots.duration_s or 0) > c.max_seconds]
-        if long:
-            raise CommandRejected(f"{text!r} asks for {long[0].slots.duration_s:g} s of one movement; at most "
-                                  f"{c.max_seconds:g} s can be done at a time", "duration_too_long",
-                                  suggestions=(long[0].caption.split(" for ")[0],))
+        long = [cl for cl in reading.clauses if (cl.slots.duration_s or 0) > c.max_seconds
+                and (self.reader.catalogue[cl.capability].holds or cl.slots.duration_s > c.max_total_seconds)]
+        if long:   # a held pose cannot be joined from shorter holds; a repeated movement can (lmm/refusal.py)
+            cl = long[0]
+            most = c.max_seconds if self.reader.catalogue[cl.capability].holds else c.max_total_seconds
+            raise CommandRejected(f"{text!r} asks for {cl.slots.duration_s:g} s of one movement; at most "
+                                  f"{most:g} s can be done at a time", "duration_too_long",
+                                  suggestions=(cl.caption.split(" for ")[0],))
         bad = [cl for cl in reading.clauses if not self.clause_ok(cl)]
         if bad:
             cl = min(bad, key=lambda x: x.score - max(x.negative, c.min_similarity))
@@ -209,8 +227,13 @@ class CommandGate:
                 f"I can't do {text!r}{part}: {WHY.get(kind, WHY[''])}. Closest things I can do: "
                 + ", ".join(repr(s) for s in suggestions), "unsafe" if kind == "unsafe" else "out_of_scope",
                 suggestions=suggestions, kind=kind)
+        many = [cl for cl in reading.clauses if (cl.slots.count or 0) > c.max_repetitions]
+        if many:
+            raise CommandRejected(f"{text!r} asks for {many[0].slots.count} repetitions of one movement; at most "
+                                  f"{c.max_repetitions} can be done in one command", "too_many_actions",
+                                  suggestions=(self.reader.catalogue[many[0].capability].caption(c.max_repetitions),))
         return AcceptedCommand(text, reading.caption, reading.duration_s, reading.capabilities,
-                               min(cl.score for cl in reading.clauses), reading.steps)
+                               min(cl.score for cl in reading.clauses), reading.steps, reading.counts)
 
 
 @lru_cache(maxsize=4)

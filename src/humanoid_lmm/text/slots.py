@@ -38,7 +38,8 @@ _CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+|plus\s+)?|\s+(?:and|plus|&)\s+")
 _SPEED = {"slowly": "slowly", "slow": "slowly", "gently": "slowly", "calmly": "slowly", "leisurely": "slowly",
           "quickly": "quickly", "fast": "quickly", "quick": "quickly", "rapidly": "quickly", "swiftly": "quickly",
           "briskly": "quickly", "speedily": "quickly"}
-_COUNTED = r"(?:squats?|jumps?|hops?|claps?|punch(?:es)?|jabs?|kicks?|waves?|bows?|steps?|nods?|lunges?|shrugs?)"
+_COUNTED = (r"(?:squats?|jumps?|hops?|claps?|punch(?:es)?|jabs?|hooks?|kicks?|waves?|bows?|steps?|nods?|lunges?|"
+            r"shrugs?|salutes?|raises?|turns?)")
 
 
 def tidy(text: str) -> str:
@@ -118,7 +119,7 @@ def strip_courtesy(clause: str) -> str:
 
 # a duration: "for 4 seconds", "20 seconds", "for half a minute" (group 1: the number, or "half a" / "a")
 _DURATION = re.compile(r"\b(?:for )?(?:about |around |roughly )?(?:(\w+(?:\.\d+)?|a few|a couple of) (?:seconds?|secs?)"
-                       r"|(half a|a full|a) minute)\b(?: of)?")
+                       r"|(half a|a full|a) minute|(\w+(?:\.\d+)?) (?:minutes|mins?))\b(?: of)?")
 _SLOT_PHRASE = re.compile(
     _DURATION.pattern + r"|\bfor \d+(?:\.\d+)? s\b|\b(?:once|twice|thrice)\b"
     r"|\b(?:\w+ (?:more )?times?|a couple (?:of )?times|a few times|\w+ (?:reps?|repetitions?)|in a row)\b"
@@ -210,11 +211,14 @@ def read_slots(clause: str) -> Slots:
                 count = n
                 break
     if count is not None:
-        count = max(1, min(count, 6))
+        count = max(1, count)
     speed = next((_SPEED[w] for w in words if w in _SPEED), "")
     duration = None
     m = _DURATION.search(t) or re.search(r"\bfor (\d+(?:\.\d+)?) s\b", t)
-    if m and m.lastindex and m.group(1) is None:   # minutes
+    if m and m.lastindex == 3:   # "five minutes"
+        n = float(m.group(3)) if re.fullmatch(r"\d+(?:\.\d+)?", m.group(3)) else _NUMBERS.get(m.group(3))
+        duration = 60.0 * n if n else None
+    elif m and m.lastindex and m.group(1) is None:   # minutes
         duration = {"half a": 30.0}.get(m.group(2), 60.0)
     elif m:
         v = m.group(1)

@@ -32,6 +32,11 @@ _ELLIPSIS = re.compile(r"^(?:with|to|on|a|an|the|using|towards?)\b")
 # words an elliptic clause ("... then with the other hand", "and to the right") is made of
 _ELLIPTIC_WORDS = set(_SLOT_WORDS) | set("with to on using toward towards other side hand hands arm arms leg legs "
                                          "foot feet fist one again too as well same way this time".split())
+# a clause that only undoes the one before it ("raise both arms, then lower them", "march, then stop"): every
+# corpus clip ends back at rest, so it is part of the last action (never the first clause of a command)
+_UNDO = re.compile(r"^(?:(?:and|then|now|just) )*(?:stop|relax|rest|(?:lower|drop|unfold|uncross|fold|put|bring|let) "
+                   r"(?:it|them|those|your \w+)(?: back)?(?: down)?(?: again)?|(?:stand|come|get|straighten) (?:back )?"
+                   r"up(?: again)?|(?:return|go back) to (?:rest|normal|standing))$")
 _LIMBS = set("hand hands arm arms leg legs foot feet fist fists knee knees".split())
 # the families a clause's heading (Slots.heading) allows
 _HEADING_FAMILIES = {"turn": ("turn_*",), "in_place": ("walk_in_place", "jog_in_place"), "backward": ("step_back",),
@@ -64,6 +69,7 @@ class CommandReading:
     duration_s: float | None = None
     capabilities: tuple[str, ...] = field(default=())
     steps: tuple[tuple[str, float | None], ...] = field(default=())   # (caption, duration [s]) per action
+    counts: tuple[int | None, ...] = field(default=())   # repetitions each action was asked for (None: not said)
     # per capability: the family when its clause named no side ("stands on one leg": the reader picks the right
     # leg, but nothing was said against the left), else the capability itself
     shown: tuple[str, ...] = field(default=())
@@ -163,6 +169,8 @@ class CommandReader:
         fixed = self.fix_spelling(text)   # base forms after the cut: "followed by" is a sequence word
         clauses = [strip_courtesy(base_forms(c, self._vocabulary)) for c in split_clauses(fixed)]
         clauses, emb = self._cut_lists(clauses or [fixed])
+        keep = [i for i, c in enumerate(clauses) if i == 0 or not _UNDO.match(c)]
+        clauses, emb = [clauses[i] for i in keep], emb[keep]
         caps = self._capability_scores(emb)
         neg = self._similarities(emb, self._anchor_t) if len(self.anchors) else np.full((len(clauses), 1), -1.0)
         readings: list[ClauseReading] = []
@@ -206,5 +214,6 @@ class CommandReader:
         return CommandReading(text, tuple(readings), " then ".join(r.caption for r in merged), duration,
                               tuple(r.capability for r in merged),
                               tuple((r.caption, r.slots.duration_s) for r in merged),
+                              tuple(r.slots.count for r in merged),
                               tuple(r.capability if r.slots.side or r.slots.named_side else
                                     self.catalogue[r.capability].family for r in merged))
