@@ -1,4 +1,5 @@
 """End-to-end on CPU: tiny corpus + tiny real MotionTokenizer -> stage 1 -> resume -> stage 2 -> Motion."""
+import dataclasses
 import json
 import os
 import subprocess
@@ -170,3 +171,16 @@ def test_bucketed_batches_cut_padding_keep_sampling_and_resume():
     assert other != [r.texts for r in batches[2]]                             # other rank, other draw
     seen = {r.texts[0] for s in range(400) for r in bucketed_records(recs, B, pool, (0, 0), s)}
     assert len(seen) == 100                                                   # every record is drawn
+
+
+def test_several_corpora_are_pooled_and_cached_apart(tiny_run, tmp_path):
+    from humanoid_lmm.lmm.training import load_corpus_records
+
+    tmp, _ = tiny_run
+    tok = tiny_motion_tokenizer()
+    (tmp_path / "a").mkdir()
+    one = load_corpus_records(run_cfg(tmp, 1, "x", 1), tok, "train", tmp_path / "a")
+    cfg = dataclasses.replace(run_cfg(tmp, 1, "x", 1), data=(str(tmp / "corpus"), str(tmp / "corpus")))
+    two = load_corpus_records(cfg, tok, "train", tmp_path / "a")   # same cache folder: a new fingerprint
+    assert len(two) == 2 * len(one)
+    np.testing.assert_array_equal(two[len(one)].codes, one[0].codes)

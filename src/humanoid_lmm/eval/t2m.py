@@ -99,6 +99,8 @@ def _captions(clips: EvalClips, seed: int) -> list[str]:
 def evaluate_t2m(lmm, evaluator, test: EvalClips, floor: EvalClips | None = None, samples: int = 3,
                  replications: int = 20, batch: int = 32, seed: int = 0, sampling=None, log=print) -> dict:
     """{row name: {metric: Interval}} plus "_info" (counts, seconds)."""
+    from humanoid_lmm.lmm.generation import decode_codes
+
     from .batch_generation import sample_motion_codes
 
     t0 = time.time()
@@ -123,7 +125,7 @@ def evaluate_t2m(lmm, evaluator, test: EvalClips, floor: EvalClips | None = None
     motion_s = 0.0
     for k in range(samples):
         codes = sample_motion_codes(lmm, captions, seed=seed * 1000 + k, sampling=sampling)
-        motions = [tok.decode(c) for c in codes]
+        motions = [decode_codes(tok, c, foot_lock=sampling.foot_lock if sampling else True) for c in codes]
         motion_s += sum(m.duration_s for m in motions)
         gen[:, k] = evaluator.embed_motions(motions)
         log(f"generation {k + 1}/{samples}: {time.time() - t1:.0f} s")

@@ -28,7 +28,8 @@ def _add_train_args(p: argparse.ArgumentParser) -> None:
 
     t, m = TrainConfig(), LMMConfig()
     p.add_argument("--stage", type=int, choices=(1, 2), required=True, help="1 = text<->motion alignment, 2 = instructions")
-    p.add_argument("--data", default=t.data, help="MotionLib corpus root (default %(default)s)")
+    p.add_argument("--data", default=[t.data], nargs="+",
+                   help="MotionLib corpus root(s); several are pooled (default %(default)s)")
     p.add_argument("--out", default=None, help="run folder (default runs/lmm/stage<N>)")
     p.add_argument("--init", default=None, help="LMM directory to start from (e.g. the stage-1 final)")
     p.add_argument("--warm-start", default=None,
@@ -72,7 +73,7 @@ def cmd_train(args) -> int:
     model = LMMConfig(arch=args.arch, base_model=args.base_model, n_layer=args.layers, n_embd=args.width,
                       n_head=args.heads, n_positions=args.positions, text_vocab_size=args.text_vocab,
                       max_motion_seconds=args.max_seconds)
-    cfg = TrainConfig(stage=args.stage, data=args.data, out=args.out or f"runs/lmm/stage{args.stage}",
+    cfg = TrainConfig(stage=args.stage, data=args.data[0] if len(args.data) == 1 else tuple(args.data), out=args.out or f"runs/lmm/stage{args.stage}",
                       init=args.init, warm_start=args.warm_start, motion_tokenizer=args.motion_tokenizer,
                       model=model, steps=args.steps, batch_size=args.batch_size, bucket_pool=args.bucket_pool,
                       lr=args.lr, warmup_steps=args.warmup, eval_every=args.eval_every, save_every=args.save_every, m2t_fraction=args.m2t_fraction,

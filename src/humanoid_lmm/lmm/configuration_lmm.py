@@ -119,6 +119,8 @@ class SamplingConfig:
     use_hf_generate: sample with ``model.generate`` + the LogitsProcessor instead of the fast loop.
     fast_decoding: use the hand-held GPT-2 decoder when the model is GPT-2 (else HF forward + cache).
     constrained: apply the motion grammar (disable only to test failure handling).
+    foot_lock: pin planted feet after decoding (:mod:`humanoid_lmm.motion.foot_lock`: the decoder lets a
+        foot on the ground creep by centimetres); False = the decoder's raw output.
     """
 
     temperature: float = 0.8
@@ -133,6 +135,7 @@ class SamplingConfig:
     use_hf_generate: bool = False
     fast_decoding: bool = True
     constrained: bool = True
+    foot_lock: bool = True
 
     def __post_init__(self) -> None:
         _check(self.temperature >= 0, "temperature", self.temperature, "must be >= 0 (0 = greedy)")
@@ -169,7 +172,7 @@ class TrainConfig:
     """
 
     stage: int = 1
-    data: str = "data/corpus_2k"
+    data: str | tuple[str, ...] = "data/corpus_2k"   # MotionLib root, or several pooled
     out: str = "runs/lmm/stage1"
     init: str | None = None
     warm_start: str | None = None

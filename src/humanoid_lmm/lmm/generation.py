@@ -27,8 +27,16 @@ from humanoid_lmm.lmm.fast_decoding import step_fn
 from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel
 from humanoid_lmm.lmm.processing_lmm import format_prompt
 from humanoid_lmm.lmm.templates import with_duration
+from humanoid_lmm.motion.foot_lock import FootLock
 
-__all__ = ["MotionGenerator", "sample_token"]
+__all__ = ["MotionGenerator", "sample_token", "decode_codes"]
+
+
+def decode_codes(motion_tokenizer, codes, text: str = "", foot_lock: bool = True):
+    """(S, P) motion codes -> Motion: the motion tokenizer's decoder, then (``foot_lock``) planted feet
+    pinned (:class:`humanoid_lmm.motion.foot_lock.FootLock`)."""
+    motion = motion_tokenizer.decode(np.asarray(codes, dtype=np.int64), text=str(text))
+    return FootLock()(motion) if foot_lock else motion
 
 
 def sample_token(logits: torch.Tensor, cfg: SamplingConfig, generator: torch.Generator | None) -> int:
@@ -163,6 +171,7 @@ class MotionGenerator:
         for s in self._attempt_seeds(seed):
             codes: list[int] = []
             done_steps, last_xy, closed = 0, None, False
+            lock = FootLock() if self.sampling.foot_lock else None   # causal: chunks come out as the whole would
             for tok in self._token_stream(prompt, grammar, s):
                 if vocab.is_motion(tok):
                     codes.append(tok - vocab.motion_base)
@@ -170,7 +179,7 @@ class MotionGenerator:
                     if steps - done_steps >= block and steps >= min(grammar.min_steps, block):
                         chunk = self._decode_new(codes[: steps * P], done_steps, last_xy, text)
                         done_steps, last_xy = steps, chunk.root_pos[-1, :2]
-                        yield chunk
+                        yield lock.feed(chunk) if lock else chunk
                 elif tok == vocab.eot_id:
                     closed = True
             problem = None
@@ -180,7 +189,8 @@ class MotionGenerator:
                 problem = f"motion of {len(codes)} tokens is empty, truncated or shorter than {grammar.min_steps} steps"
             if problem is None:
                 if len(codes) // P > done_steps:
-                    yield self._decode_new(codes, done_steps, last_xy, text)
+                    chunk = self._decode_new(codes, done_steps, last_xy, text)
+                    yield lock.feed(chunk) if lock else chunk
                 return
             if done_steps:
                 raise GenerationError(f"streamed motion for {text!r} failed after {done_steps} steps: {problem}")
@@ -189,7 +199,7 @@ class MotionGenerator:
 
     # -------------------------------------------------------------------------------------- decoding
     def _decode(self, codes: np.ndarray, text: str):
-        return self.lmm.motion_tokenizer.decode(np.asarray(codes, dtype=np.int64), text=str(text))
+        return decode_codes(self.lmm.motion_tokenizer, codes, text, self.sampling.foot_lock)
 
     def _decode_new(self, flat_codes: list[int], done_steps: int, last_xy, text: str):
         """Frames of the time steps after ``done_steps``. The decoder is causal, so decoding a window

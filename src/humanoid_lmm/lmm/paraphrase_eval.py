@@ -135,6 +135,7 @@ def run_generation(gate, generator, paraphrases, seeds, design: str, checked=Non
             acc = None
         for seed in seeds:
             ok = ok_seg = False
+            cause = "refused by the gate"
             if acc is None:
                 refused += 1
             else:
@@ -152,13 +153,16 @@ def run_generation(gate, generator, paraphrases, seeds, design: str, checked=Non
                         motion = generator.generate(text, duration_s=dur, seed=seed)
                     ok = motion_passes(p.checks, motion)
                     ok_seg = motion_passes(p.checks, motion, segments)
+                    cause = "the motion misses its check"
                 except GenerationError as e:
                     mismatched += getattr(e, "reason", "") == "motion_mismatch"
+                    cause = f"refused: {getattr(e, 'reason', '') or type(e).__name__}"
             per_reg[p.register][0] += ok
             per_reg[p.register][1] += 1
             per_reg[p.register][2] += ok_seg
             if not ok_seg or not ok:
-                fails.append(f"{p.text!r} seed {seed} -> {acc.caption if acc else 'REFUSED'!r}"
+                fails.append(f"{p.text!r} [{'+'.join(p.actions)}, {p.register}] seed {seed} -> "
+                             f"{acc.caption if acc else 'REFUSED'!r}: {cause}"
                              + ("" if ok_seg else " (fails per action too)"))
         if verbose:
             print(f"{p.text!r}: {per_reg[p.register]}", flush=True)

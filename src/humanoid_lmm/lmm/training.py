@@ -46,11 +46,16 @@ def latest_checkpoint(out: str | Path) -> Path | None:
     return max(cks, key=lambda p: int(p.name.split("-")[1])) if cks else None
 
 
+def corpus_roots(cfg: TrainConfig) -> list[Path]:
+    """The MotionLib folders of ``cfg.data`` (one path, or several whose clips are pooled)."""
+    return [resolve_path(d) for d in ((cfg.data,) if isinstance(cfg.data, (str, Path)) else cfg.data)]
+
+
 def _fingerprint(cfg: TrainConfig) -> str:
-    """Corpus folder + motion tokenizer weights hash: a cached tokenisation is reused only if both match."""
+    """Corpus folders + motion tokenizer weights hash: a cached tokenisation is reused only if both match."""
     weights = resolve_path(cfg.motion_tokenizer) / "model.safetensors"
     digest = hashlib.sha1(weights.read_bytes()).hexdigest()[:16] if weights.is_file() else "unsaved"
-    return f"{resolve_path(cfg.data).resolve()}|{digest}"
+    return f"{'+'.join(str(r.resolve()) for r in corpus_roots(cfg))}|{digest}"
 
 
 def load_corpus_records(cfg: TrainConfig, motion_tokenizer, split: str, cache_dir: Path) -> list[PairRecord]:
@@ -58,7 +63,7 @@ def load_corpus_records(cfg: TrainConfig, motion_tokenizer, split: str, cache_di
     path, source = cache_dir / f"records_{split}.npz", _fingerprint(cfg)
     if path.is_file() and record_source(path) == source:
         return load_records(path)
-    recs = encode_corpus(motion_tokenizer, resolve_path(cfg.data), split)
+    recs = [r for root in corpus_roots(cfg) for r in encode_corpus(motion_tokenizer, root, split)]
     save_records(recs, path, source)
     return recs
 
