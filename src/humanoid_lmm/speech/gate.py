@@ -1,10 +1,13 @@
 """The semantic command gate: accept what the robot can do, refuse the rest with a reason and suggestions.
 
-Replaces the verb whitelist. A command is read by :class:`humanoid_lmm.text.CommandReader`; every clause
-must be at least ``min_similarity`` close to a capability phrase and ``min_margin`` closer to it than to
-any phrase of what the robot cannot do (``config/language.yaml``, by kind). The phrases are the
-catalogue's and the can-do lines of ``gate.examples`` (config/gate_examples.tsv, written commands
-labelled can / cannot; its cannot lines only calibrate the thresholds, bench/calibrate_gate.py). A refusal is a
+Replaces the verb whitelist. A command is read by :class:`humanoid_lmm.text.CommandReader`, which compares
+each clause with capability phrases and with phrases of what the robot cannot do (``config/language.yaml``,
+by kind). The phrases are the catalogue's and the can-do lines of ``gate.examples`` (config/gate_examples.tsv,
+written commands labelled can / cannot; its cannot lines only calibrate, bench/calibrate_gate.py). The
+judge (``gate.judge``, :mod:`humanoid_lmm.speech.judge`) then decides from the whole reading: similarities
+and the words no capability phrase uses; a clause nearer to a "cannot" phrase than to every capability is
+refused whatever it says. Without a judge, every clause must be at least ``min_similarity`` close to a
+capability phrase and ``min_margin`` closer to it than to any "cannot" phrase. A refusal is a
 :class:`CommandRejected` whose ``reason`` is ``out_of_scope`` or ``unsafe`` (or ``too_many_actions``, ``duration_too_long``),
 whose message says why, and whose ``suggestions`` are the closest things the robot can do.
 
@@ -58,6 +61,7 @@ class LanguageConfig:
     suggestions: int = 3
     wordnet_senses: int = 0        # capability phrases also with WordNet verb synonyms of this many senses (0 = off)
     examples: str = ""             # labelled written commands (file name in config/ or a path; "" = none)
+    judge: str = ""                # fitted judge (speech/judge.py; file in config/ or a path); "" = the two thresholds
     check_enabled: bool = True
     check_attempts: int = 3
     check_repeat_above: int | None = 4   # counts above this are generated one repetition at a time (None: never)
@@ -95,8 +99,7 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     raw = read_yaml_mapping(path, "language config", {"gate", "check", "cannot"})
     gate, check, cannot = raw.get("gate") or {}, raw.get("check") or {}, raw.get("cannot") or {}
     gate_keys = {"min_similarity", "min_margin", "max_actions", "max_seconds", "max_total_seconds", "max_repetitions",
-                 "suggestions",
-                 "wordnet_senses", "examples"}
+                 "suggestions", "wordnet_senses", "examples", "judge"}
     for name, sect, keys in (("gate", gate, gate_keys), ("check", check, {"enabled", "attempts", "repeat_above", "fill_durations"})):
         if not isinstance(sect, dict) or set(sect) - keys:
             raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
@@ -191,6 +194,12 @@ class CommandGate:
             reader = CommandReader(anchors={k: list(v) for k, v in self.config.cannot.items()},
                                    wordnet_senses=self.config.wordnet_senses, examples=_example_phrases(examples))
         self.reader = reader
+        self.judge = None
+        if self.config.judge:
+            from humanoid_lmm.speech.judge import GateJudge
+
+            self.judge = GateJudge.load(config_path(None, self.config.judge) if not Path(self.config.judge).is_absolute()
+                                        else self.config.judge)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "CommandGate":
@@ -200,6 +209,21 @@ class CommandGate:
     def clause_ok(self, clause) -> bool:
         c = self.config
         return clause.score >= c.min_similarity and clause.score - clause.negative >= c.min_margin
+
+    def refused_clauses(self, reading) -> list:
+        """The clauses that make the gate refuse (empty: accepted). With a judge, the whole reading is judged
+        and a refusal names its weakest clause; whatever the judge says, a clause nearer to a "cannot" phrase
+        than to every capability is refused. Without one, each clause must pass the two thresholds."""
+        if self.judge is None:
+            return [cl for cl in reading.clauses if not self.clause_ok(cl)]
+        from humanoid_lmm.speech.judge import reading_features
+
+        closer = [cl for cl in reading.clauses if cl.score < cl.negative]
+        if closer:
+            return closer
+        if self.judge.accepts(reading_features(reading, self.reader.capability_words)):
+            return []
+        return list(reading.clauses)
 
     def accept(self, text: str) -> AcceptedCommand:
         reading = self.reader.read(text)
@@ -215,7 +239,7 @@ class CommandGate:
             raise CommandRejected(f"{text!r} asks for {cl.slots.duration_s:g} s of one movement; at most "
                                   f"{most:g} s can be done at a time", "duration_too_long",
                                   suggestions=(cl.caption.split(" for ")[0],))
-        bad = [cl for cl in reading.clauses if not self.clause_ok(cl)]
+        bad = self.refused_clauses(reading)
         if bad:
             cl = min(bad, key=lambda x: x.score - max(x.negative, c.min_similarity))
             decisive = cl.negative >= _KIND_SIMILARITY

@@ -74,7 +74,8 @@ def split_conjunctions(clause: str) -> list[str]:
 
 
 _LEAD = re.compile(
-    r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|erm|alright|all right|now|now then|robot|yo|please|pls|plz|kindly|"
+    r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|erm|hmm+|meh|lol|lmao|haha|alright|all right|now|now then|robot|yo|please|"
+    r"pls|plz|kindly|"
     r"just|go on and|go ahead and|come on|and)\b,?\s*"
     r"|(?:would|do) you mind\b\s*|(?:could|can|would|will|won't) (?:you|u|ya)(?: please| kindly| maybe| just)?\b\s*"
     r"|(?:i'?d|i would) (?:like|love) (?:you to|it if you|to see you|to see)\b\s*"
@@ -86,7 +87,10 @@ _LEAD = re.compile(
     r"i wonder if you(?: can| could)?|what if you|if you could|if you can|you (?:might|should|could|can|may)|"
     r"(?:would|will|could) you be able to|are you able to|(?:i'?d|i would) appreciate(?: it if you)?|"
     r"(?:i'?d|i would) really (?:like|love) (?:you to|it if you|to see you|to see)|"
-    r"it'?d be (?:great|nice|cool|good) if you(?: could)?|it would (?:help|be good) if you(?: could)?)\b,?\s*)+")
+    r"it'?d be (?:great|nice|cool|good) if you(?: could)?|it would (?:help|be good) if you(?: could)?|"
+    r"(?:may|can|could) i ask you to|(?:i'?m|i am) curious (?:whether|if) you (?:can|could)|lemme see|"
+    r"(?:can|could|may) (?:i|we) (?:get|have|see)|(?:i )?(?:bet|dare) you (?:can'?t |to )?|"
+    r"imagine (?:you'?re|you are) |pretend (?:you'?re|you are|to be|to) )\b,?\s*)+")
 _TAIL = re.compile(r"(?:,?\s*\b(?:please|pls|plz|for me|for us|thanks|thank you|now|right now|ok|okay|if you can|"
                    r"real quick|will you|would you|could you|already|again|if you like|if you want|if you don't mind)\b[?!.]*)+$")
 
@@ -107,11 +111,17 @@ _CONTEXT = re.compile(r"^(?:(?:you|we|they)(?:'re|'ve| are| have)|(?:it|there|th
                       r"everybody'?s?|the \w+(?:'s| is| are))\b[^,]*,\s*")
 
 
+# an opinion around the request ("i think a head shake would be funny"): the request is what it is about
+_OPINION = re.compile(r"^(?:i think|i bet|maybe) (.+?) (?:would|will|could) be (?:funny|fun|nice|cool|great|good|"
+                      r"awesome|perfect|hilarious|neat)$")
+
+
 def strip_courtesy(clause: str) -> str:
     """The request without greetings, politeness, indirect framing, whom it is for and similes or
     softeners ("could you please wave at the people over there like a king" -> "wave"); unchanged when
     nothing would be left."""
     t = tidy(clause).strip(" ,.?!")
+    t = _OPINION.sub(r"\1", t)
     out = _DECORATION.sub("", _ADDRESSEE.sub("", _TAIL.sub("", _LEAD.sub("", _CONTEXT.sub("", t)))))
     out = tidy(out).strip(" ,.?!")
     return out if out else t

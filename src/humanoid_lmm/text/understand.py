@@ -90,7 +90,8 @@ class CommandReader:
             self.encoder.use_onnxruntime()
         self.catalogue = catalogue or capability_catalogue()
         phrases, owners = self.catalogue.phrase_table(expand, wordnet_senses)
-        words = [w for p in phrases for w in re.findall(r"[a-z]+", p.lower())] + list(_SLOT_WORDS)   # spelling
+        words = [w for p in phrases for w in re.findall(r"[a-z]+", p.lower())] + list(_SLOT_WORDS) + \
+            "meh lol lmao haha hmm yo pls plz lemme gimme wanna gonna".split()   # the spelling fixer's words
         if examples:
             unknown = set(examples) - set(self.catalogue.by_name)
             if unknown:
@@ -104,6 +105,8 @@ class CommandReader:
             phrases = [p for v in table.values() for p in v]
             owners = [n for n, v in table.items() for _ in v]
         self._names = [c.name for c in self.catalogue]
+        # every word some capability phrase uses (the gate's judge counts the words of a command outside it)
+        self.capability_words = frozenset(w for p in phrases for w in re.findall(r"[a-z]+", p.lower()))
         index = {n: i for i, n in enumerate(self._names)}
         owner = np.array([index[o] for o in owners])
         if np.any(np.diff(owner) < 0) or len(set(owner)) != len(self._names):
