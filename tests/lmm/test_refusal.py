@@ -86,14 +86,46 @@ def test_counts_must_match_when_asked_for(checked):
     assert not checked.shows("squat", "bow", "A man squats twice.")
 
 
-def test_counts_beyond_the_model_are_made_one_repetition_at_a_time(checked):
+def test_counts_beyond_the_model_are_made_of_counted_chunks(checked):
     from humanoid_lmm.eval.behaviour import check_behaviour
 
     splitting = CheckedGenerator(checked.generator, checked.reader, attempts=3, repeat_above=4)
     out = splitting.generate_steps([("squat six times", None)], ("squat",), seed=0, counts=(6,))
     assert len(out.segments) == 1 and check_behaviour("squat", out.motion, 6).passed
+    assert out.caption.count(" then ") == 1   # two chunks of three, each captioned with its count
     with pytest.raises(MotionMismatch):   # the counted caption alone: the model never shows six squats
         splitting.generate_steps([("squat six times", None)], ("squat",), seed=0)
+
+
+def test_a_clip_that_cannot_show_one_repetition_is_not_used_one_at_a_time(checked):
+    """"clap 8 times": a "clap once" clip claps twice (no corpus clip claps once), so eight of them clap 16
+    times; chunks of four, each shown by its caption, clap 8."""
+    from humanoid_lmm.eval.behaviour import check_behaviour
+
+    chunks = CheckedGenerator(checked.generator, checked.reader, attempts=3, repeat_above=4)
+    singles = CheckedGenerator(checked.generator, checked.reader, attempts=3, repeat_above=1)
+    step = [("clap your hands 8 times", None)]
+    assert check_behaviour("clap", chunks.generate_steps(step, ("clap",), seed=0, counts=(8,)).motion, 8).passed
+    assert not check_behaviour("clap", singles.generate_steps(step, ("clap",), seed=0, counts=(8,)).motion, 8).passed
+
+
+def test_a_planted_foot_stays_put_across_the_joins(checked):
+    """Five knee raises made of two clips: the standing (right) foot's ankle stays within a few mm over
+    the joined motion; without the lock it wanders by centimetres."""
+    import numpy as np
+
+    from humanoid_lmm.lmm.configuration_lmm import SamplingConfig
+    from humanoid_lmm.lmm.generation import MotionGenerator
+    from humanoid_lmm.motion import joint_index
+
+    def wander(generator):
+        made = CheckedGenerator(generator, checked.reader, attempts=3, repeat_above=4).generate_steps(
+            [("raise your left knee five times", None)], ("knee_raise_left",), seed=0, counts=(5,)).motion
+        ankle = made.positions()[:, joint_index("right_ankle"), :2]
+        return float(np.linalg.norm(ankle - ankle[0], axis=-1).max())
+
+    assert wander(checked.generator) < 0.005
+    assert wander(MotionGenerator(checked.generator.lmm, SamplingConfig(foot_lock=False))) > 0.02
 
 
 def test_a_count_the_caption_cannot_carry_repeats_the_action(checked):

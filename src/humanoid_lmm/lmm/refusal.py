@@ -25,6 +25,14 @@ from humanoid_lmm.errors import MotionMismatch
 from humanoid_lmm.lmm.chain import chain_motions
 from humanoid_lmm.lmm.fast_decoding import step_fn
 from humanoid_lmm.lmm.templates import M2T_QUESTIONS
+from humanoid_lmm.motion.foot_lock import FootLock
+
+
+def read_count(text: str) -> int | None:
+    """The repetition count a caption asks for (None: not said)."""
+    from humanoid_lmm.text.slots import read_slots
+
+    return read_slots(text).count
 
 __all__ = ["MotionCaptioner", "CheckedGenerator", "CheckedMotion", "capabilities_match"]
 
@@ -114,10 +122,8 @@ class CheckedGenerator:
     @staticmethod
     def _count_shown(text: str, caption: str) -> bool:
         """A count of two or more in ``text`` is the caption's count too."""
-        from humanoid_lmm.text.slots import read_slots
-
-        count = read_slots(text).count
-        return count is None or count < 2 or read_slots(caption).count == count
+        count = read_count(text)
+        return count is None or count < 2 or read_count(caption) == count
 
     def generate_checked(self, text: str, duration_s: float | None = None, seed: int | None = None,
                          wanted: tuple[str, ...] | None = None) -> CheckedMotion:
@@ -139,17 +145,18 @@ class CheckedGenerator:
         """Like :meth:`MotionGenerator.generate`, but refuses mismatching motions (MotionMismatch)."""
         return self.generate_checked(text, duration_s, seed).motion
 
-    def _one_repetition(self, text: str, want: str, count: int | None) -> tuple[str, int] | None:
-        """(caption of a single repetition, how many) when ``count`` asks for two or more, else None."""
+    def _repetitions(self, text: str, want: str, count: int, size: int | None) -> list[str]:
+        """Captions of the clips that make ``count`` repetitions of ``want``: the caption itself ``count`` times
+        when it cannot carry a count ("salute three times"), else chunks of at most ``size`` repetitions as
+        equal as can be ("clap 8 times" with size 4: "clap your hands four times" twice; size 1: one at a time)."""
         from humanoid_lmm.text.slots import read_slots
 
-        if count is None or count < 2:
-            return None
         cap = self.reader.catalogue[want]
         if not cap.counts:          # the caption has no count ("salute"): it is one repetition already
-            return text, count
+            return [text] * count
         slots = read_slots(text)
-        return cap.caption(1, slots.speed, None, slots.degrees), count
+        n = -(-count // max(1, size or count))
+        return [cap.caption(count // n + (i < count % n), slots.speed, None, slots.degrees) for i in range(n)]
 
     def _sample(self, text, duration_s, want, seed, check, captions) -> tuple[np.ndarray, int] | None:
         """Codes of the first of ``attempts`` samples whose caption shows ``want`` (and the attempt), else None."""
@@ -170,9 +177,12 @@ class CheckedGenerator:
         sampled on its own caption (and, with ``check``, captioned and resampled up to ``attempts`` times
         until it shows its capability), decoded, and the motions are joined in the world by
         :func:`humanoid_lmm.lmm.chain.chain_motions` (each starts where and facing how the last ended).
-        An action asked for N >= 2 repetitions is N single repetitions joined when its caption cannot
-        carry a count ("salute three times"), when N > ``repeat_above``, or when no sample of the counted
-        caption showed that count. With ``fill_durations``, an action that is not a held pose and is asked
+        An action asked for N >= 2 repetitions is its caption N times joined when the caption cannot carry a
+        count ("salute three times"); for N > ``repeat_above`` it is chunks of at most ``repeat_above``
+        repetitions ("clap 8 times": "clap your hands four times" twice; a single "clap once" clip claps
+        twice), each checked for its count by its caption, and a chunk no sample of which showed its count is
+        made one repetition at a time, as is an N <= ``repeat_above`` whose counted caption never showed it.
+        The joined motion's planted feet are pinned again across the joins (``foot_lock``). With ``fill_durations``, an action that is not a held pose and is asked
         for a duration is one clip of free length, then as many more as bring the total nearest to it
         ("keep clapping for 6 seconds": the motion model makes poor clips when forced to an unnatural
         length); else one clip of that length, or, longer than the model's longest clip, that many equal
@@ -185,41 +195,56 @@ class CheckedGenerator:
         base = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
         longest = float(self.generator.lmm.config.max_motion_seconds)
         pieces, captions, tries = [], [], 0     # pieces: (action index, caption text, codes)
+
+        def mismatch(text, what, want):
+            return MotionMismatch(f"{self.attempts} motions for {text!r} ({what}) did not show {want} (they showed: "
+                                  f"{'; '.join(repr(c) for c in captions[-self.attempts:])}); nothing is sent",
+                                  tuple(captions))
+
         for k, ((text, duration_s), want, count) in enumerate(zip(steps, wanted, counts)):
-            one = self._one_repetition(text, want, count)
-            if one is None and duration_s is not None and self.fill_durations and \
-                    not self.reader.catalogue[want].holds:   # "keep clapping for 6 s": clips near their own length
-                free = self._sample(text, None, want, base + 7 * k, check, captions)
+            where = f"action {k + 1} of {len(steps)}"
+            parts, part_s = None, None   # captions of the clips the action is made of, when more than one
+            counted = self.reader.catalogue[want].counts
+            if count is not None and count >= 2 and (not counted or (self.repeat_above is not None
+                                                                     and count > self.repeat_above)):
+                parts = self._repetitions(text, want, count, self.repeat_above)
+            elif duration_s is not None and self.fill_durations and not self.reader.catalogue[want].holds:
+                free = self._sample(text, None, want, base + 7 * k, check, captions)   # "keep clapping for 6 s"
                 if free is not None:   # as many clips of its own length as fill the duration (nearest count)
                     seconds = self.generator._decode(free[0], text).duration_s
-                    one, duration_s = (text, max(1, int(round(duration_s / seconds)))), None
-            if one is None and duration_s is not None and duration_s > longest:   # "march in place for 20 s"
-                one = text, int(np.ceil(duration_s / longest))
-            split = one is not None and (one[0] == text or (self.repeat_above is not None and (count or 0) > self.repeat_above))
-            got = None if split else self._sample(text, duration_s, want, base + 7 * k, check, captions)
-            if got is not None:
-                pieces.append((k, text, got[0]))
-                tries = max(tries, got[1])
-                continue
-            if one is None or (not split and not self.split_on_mismatch):
-                raise MotionMismatch(
-                    f"{self.attempts} motions for {text!r} (action {k + 1} of {len(steps)}) did not show {want} "
-                    f"(they showed: {'; '.join(repr(c) for c in captions[-self.attempts:])}); nothing is sent",
-                    tuple(captions))
-            single, n = one   # one repetition (or one stretch of a long duration) at a time
-            for j in range(n):
-                got = self._sample(single, None if duration_s is None else duration_s / n, want,
-                                   base + 7 * k + 7919 * (j + 1), check, captions)
+                    parts = [text] * max(1, int(round(duration_s / seconds)))
+            if parts is None and duration_s is not None and duration_s > longest:   # "march in place for 20 s"
+                n = int(np.ceil(duration_s / longest))
+                parts, part_s = [text] * n, duration_s / n
+            if parts is None:
+                got = self._sample(text, duration_s, want, base + 7 * k, check, captions)
+                if got is not None:
+                    pieces.append((k, text, got[0]))
+                    tries = max(tries, got[1])
+                    continue
+                if count is None or count < 2 or not self.split_on_mismatch:
+                    raise mismatch(text, where, want)
+                parts = self._repetitions(text, want, count, 1)   # no sample showed the count: one at a time
+            for j, part in enumerate(parts):
+                got = self._sample(part, part_s, want, base + 7 * k + 7919 * (j + 1), check, captions)
+                if got is None and counted and (read_count(part) or 1) >= 2:   # this chunk one at a time
+                    singles = self._repetitions(part, want, read_count(part), 1)
+                    got = [self._sample(one, None, want, base + 7 * k + 7919 * (j + 1) + 31 * (i + 1), check,
+                                        captions) for i, one in enumerate(singles)]
+                    if all(g is not None for g in got):
+                        pieces.extend((k, one, g[0]) for one, g in zip(singles, got))
+                        tries = max([tries] + [g[1] for g in got])
+                        continue
+                    got = None
                 if got is None:
-                    raise MotionMismatch(
-                        f"{self.attempts} motions for {single!r} (part {j + 1} of {n} of action {k + 1} of "
-                        f"{len(steps)}) did not show {want} (they showed: "
-                        f"{'; '.join(repr(c) for c in captions[-self.attempts:])}); nothing is sent", tuple(captions))
-                pieces.append((k, single, got[0]))
+                    raise mismatch(part, f"part {j + 1} of {len(parts)} of {where}", want)
+                pieces.append((k, part, got[0]))
                 tries = max(tries, got[1])
         motions = [self.generator._decode(c, t) for _, t, c in pieces]
         frames = [0] * len(steps)
         for (k, _, _), m in zip(pieces, motions):
             frames[k] += m.n_frames
-        return CheckedMotion(chain_motions(motions, " then ".join(t for t, _ in steps)), " then ".join(captions),
-                             tries, tuple(frames))
+        joined = chain_motions(motions, " then ".join(t for t, _ in steps))
+        if len(motions) > 1 and self.generator.sampling.foot_lock:   # a planted foot stays put across the joins
+            joined = FootLock()(joined)
+        return CheckedMotion(joined, " then ".join(captions), tries, tuple(frames))
