@@ -159,3 +159,17 @@ def test_cli_generate_understands_and_refuses(tmp_path, capsys):
     assert "understood: 'wave with your left hand'" in capsys.readouterr().out
     assert main(["generate", "do a backflip", "--understand", "-o", str(tmp_path / "b.npz")]) == 1
     assert "can't do" in capsys.readouterr().err and not (tmp_path / "b.npz").exists()
+
+
+def test_a_long_hold_is_a_clip_of_its_own_length_held_longer(checked):
+    """"stand on your left leg for 10 seconds": forced to 10 s the model holds ~1.5 s and then does other
+    things; a clip of its own length with its hold retimed holds for most of the 10 s."""
+    from humanoid_lmm.eval.behaviour import check_behaviour
+
+    step, want = [("stand on your left leg for 10 seconds", 10.0)], ("stand_on_left_leg",)
+    retimed = CheckedGenerator(checked.generator, checked.reader, attempts=3, retime_holds=True)
+    forced = CheckedGenerator(checked.generator, checked.reader, attempts=3, retime_holds=False)
+    for seed in (0, 1):
+        made = retimed.generate_steps(step, want, seed=seed).motion
+        assert made.duration_s == pytest.approx(10.0, abs=0.06) and check_behaviour(want[0], made).passed
+    assert not all(check_behaviour(want[0], forced.generate_steps(step, want, seed=s).motion).passed for s in (0, 1))

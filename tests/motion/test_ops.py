@@ -57,3 +57,31 @@ def test_canonical_facing(motion_factory):
     np.testing.assert_allclose(d(c.positions()), d(m.positions()), atol=1e-9)
     # heading changes are kept
     np.testing.assert_allclose(np.unwrap(heading(c)) - heading(c)[0], np.unwrap(heading(m)) - heading(m)[0], atol=1e-9)
+
+
+def test_retime_hold_stretches_and_shrinks_only_the_held_pose():
+    from humanoid_lmm.eval.behaviour import check_behaviour
+    from humanoid_lmm.motion.ops import retime_hold
+    from humanoid_lmm.motion.synth import PRIMITIVES, build_clip
+
+    prim = PRIMITIVES["hands_on_hips"]
+    clip = build_clip([(prim, prim.sample(np.random.default_rng(0)))])
+    longer = retime_hold(clip, 9.0)
+    assert longer.n_frames == round(9.0 * clip.fps)
+    np.testing.assert_array_equal(longer.rotations[:10], clip.rotations[:10])      # the way in is kept
+    np.testing.assert_array_equal(longer.rotations[-10:], clip.rotations[-10:])    # and the way out
+    held = lambda m: float(check_behaviour("hands_on_hips", m).detail.split("longest hold [s] ")[1].split()[0])
+    assert held(longer) >= held(clip) + 9.0 - clip.duration_s - 0.1
+    shorter = retime_hold(clip, clip.duration_s - 1.0)
+    assert shorter.n_frames == round((clip.duration_s - 1.0) * clip.fps) and check_behaviour("hands_on_hips", shorter).passed
+    assert retime_hold(clip, 0.5) is None                  # the hold cannot shrink below half a second
+
+
+def test_retime_hold_refuses_a_motion_that_holds_nothing():
+    from humanoid_lmm.motion.ops import retime_hold
+    from humanoid_lmm.motion.synth import PRIMITIVES, build_clip
+
+    prim = PRIMITIVES["jog_in_place"]
+    params = prim.sample(np.random.default_rng(0))
+    jog = build_clip([(prim, params)], lead_in=0.0)
+    assert retime_hold(jog.slice(5, -5), 8.0) is None

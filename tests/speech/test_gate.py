@@ -91,6 +91,9 @@ def test_language_config_errors_name_the_field(tmp_path):
     p.write_text("check: {repeat_above: 0}\n")
     with pytest.raises(ConfigError, match="repeat_above"):
         load_language_config(p)
+    p.write_text("check: {retime_holds: 1}\n")
+    with pytest.raises(ConfigError, match="retime_holds"):
+        load_language_config(p)
     p.write_text("gate: {max_total_seconds: 5}\n")
     with pytest.raises(ConfigError, match="max_total_seconds"):
         load_language_config(p)

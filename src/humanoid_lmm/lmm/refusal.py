@@ -26,6 +26,7 @@ from humanoid_lmm.lmm.chain import chain_motions
 from humanoid_lmm.lmm.fast_decoding import step_fn
 from humanoid_lmm.lmm.templates import M2T_QUESTIONS
 from humanoid_lmm.motion.foot_lock import FootLock
+from humanoid_lmm.motion.ops import retime_hold
 
 
 def read_count(text: str) -> int | None:
@@ -89,26 +90,28 @@ class CheckedGenerator:
     """Wraps a :class:`MotionGenerator`: generate, caption, compare, retry, refuse."""
 
     def __init__(self, generator, reader, attempts: int = 3, repeat_above: int | None = None,
-                 split_on_mismatch: bool = True, fill_durations: bool = False):
+                 split_on_mismatch: bool = True, fill_durations: bool = False, retime_holds: bool = False):
         """``repeat_above``: an action asked for more repetitions than this is generated one repetition at
         a time and the repetitions are joined (None: first as one counted caption); ``split_on_mismatch``:
         so is one whose counted caption did not show its count in ``attempts`` samples (else: refused);
         ``fill_durations``: a duration asked of a movement that is not a held pose is filled with clips of
-        the movement's own length (else: one clip forced to that length)."""
+        the movement's own length (else: one clip forced to that length); ``retime_holds``: a duration asked
+        of a held pose is met by holding the pose of a clip of the model's own length longer or shorter
+        (else: one clip forced to that length)."""
         if not 1 <= int(attempts) <= 20:
             raise ValueError(f"attempts={attempts!r}: must be an integer in [1, 20]")
         if repeat_above is not None and not (isinstance(repeat_above, int) and repeat_above >= 1):
             raise ValueError(f"repeat_above={repeat_above!r}: must be None or an integer >= 1")
         self.generator, self.reader, self.attempts = generator, reader, int(attempts)
         self.repeat_above, self.split_on_mismatch = repeat_above, bool(split_on_mismatch)
-        self.fill_durations = bool(fill_durations)
+        self.fill_durations, self.retime_holds = bool(fill_durations), bool(retime_holds)
         self.captioner = MotionCaptioner(generator.lmm)
 
     @classmethod
     def from_config(cls, generator, reader, language) -> "CheckedGenerator":
         """With the ``check`` settings of a :class:`humanoid_lmm.speech.gate.LanguageConfig`."""
         return cls(generator, reader, language.check_attempts, language.check_repeat_above,
-                   fill_durations=language.check_fill_durations)
+                   fill_durations=language.check_fill_durations, retime_holds=language.check_retime_holds)
 
     def _family(self, name: str) -> str:
         return self.reader.catalogue[name].family
@@ -158,6 +161,18 @@ class CheckedGenerator:
         n = -(-count // max(1, size or count))
         return [cap.caption(count // n + (i < count % n), slots.speed, None, slots.degrees) for i in range(n)]
 
+    def _held(self, text, want, duration_s, seed, check, captions) -> tuple[str, np.ndarray, int] | None:
+        """A held pose for ``duration_s``: (caption, codes, attempt) of a clip of the model's own length whose
+        hold :func:`humanoid_lmm.motion.ops.retime_hold` can stretch (or shorten) to it, else None."""
+        from humanoid_lmm.text.slots import read_slots
+
+        slots = read_slots(text)
+        free = self.reader.catalogue[want].caption(slots.count, slots.speed, None, slots.degrees)
+        got = self._sample(free, None, want, seed, check, captions)
+        if got is None or retime_hold(self.generator._decode(got[0], free), duration_s) is None:
+            return None
+        return free, got[0], got[1]
+
     def _sample(self, text, duration_s, want, seed, check, captions) -> tuple[np.ndarray, int] | None:
         """Codes of the first of ``attempts`` samples whose caption shows ``want`` (and the attempt), else None."""
         for attempt in range(self.attempts if check else 1):
@@ -194,7 +209,7 @@ class CheckedGenerator:
             raise ValueError(f"{len(counts)} counts for {len(steps)} steps")
         base = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
         longest = float(self.generator.lmm.config.max_motion_seconds)
-        pieces, captions, tries = [], [], 0     # pieces: (action index, caption text, codes)
+        pieces, captions, tries = [], [], 0     # pieces: (action index, caption text, codes, hold [s] or None)
 
         def mismatch(text, what, want):
             return MotionMismatch(f"{self.attempts} motions for {text!r} ({what}) did not show {want} (they showed: "
@@ -213,13 +228,19 @@ class CheckedGenerator:
                 if free is not None:   # as many clips of its own length as fill the duration (nearest count)
                     seconds = self.generator._decode(free[0], text).duration_s
                     parts = [text] * max(1, int(round(duration_s / seconds)))
+            if parts is None and duration_s is not None and self.retime_holds and self.reader.catalogue[want].holds:
+                held = self._held(text, want, duration_s, base + 7 * k, check, captions)   # "hold it for 8 s"
+                if held is not None:
+                    pieces.append((k, held[0], held[1], duration_s))
+                    tries = max(tries, held[2])
+                    continue
             if parts is None and duration_s is not None and duration_s > longest:   # "march in place for 20 s"
                 n = int(np.ceil(duration_s / longest))
                 parts, part_s = [text] * n, duration_s / n
             if parts is None:
                 got = self._sample(text, duration_s, want, base + 7 * k, check, captions)
                 if got is not None:
-                    pieces.append((k, text, got[0]))
+                    pieces.append((k, text, got[0], None))
                     tries = max(tries, got[1])
                     continue
                 if count is None or count < 2 or not self.split_on_mismatch:
@@ -232,17 +253,18 @@ class CheckedGenerator:
                     got = [self._sample(one, None, want, base + 7 * k + 7919 * (j + 1) + 31 * (i + 1), check,
                                         captions) for i, one in enumerate(singles)]
                     if all(g is not None for g in got):
-                        pieces.extend((k, one, g[0]) for one, g in zip(singles, got))
+                        pieces.extend((k, one, g[0], None) for one, g in zip(singles, got))
                         tries = max([tries] + [g[1] for g in got])
                         continue
                     got = None
                 if got is None:
                     raise mismatch(part, f"part {j + 1} of {len(parts)} of {where}", want)
-                pieces.append((k, part, got[0]))
+                pieces.append((k, part, got[0], None))
                 tries = max(tries, got[1])
-        motions = [self.generator._decode(c, t) for _, t, c in pieces]
+        motions = [self.generator._decode(c, t) if hold is None else retime_hold(self.generator._decode(c, t), hold)
+                   for _, t, c, hold in pieces]
         frames = [0] * len(steps)
-        for (k, _, _), m in zip(pieces, motions):
+        for (k, _, _, _), m in zip(pieces, motions):
             frames[k] += m.n_frames
         joined = chain_motions(motions, " then ".join(t for t, _ in steps))
         if len(motions) > 1 and self.generator.sampling.foot_lock:   # a planted foot stays put across the joins

@@ -1,4 +1,4 @@
-"""Whole-motion operations: resampling, ground alignment, canonical facing.
+"""Whole-motion operations: resampling, ground alignment, canonical facing, a held pose held longer.
 
 All return a new :class:`Motion` (motions are immutable). Frames: z-up, x forward, y left; metres.
 """
@@ -18,7 +18,7 @@ from .rotations import (
 )
 from .skeleton import FOOT_JOINTS
 
-__all__ = ["resample", "ground_align", "canonical_facing", "heading"]
+__all__ = ["resample", "ground_align", "canonical_facing", "heading", "retime_hold"]
 
 
 def resample(motion: Motion, fps: float) -> Motion:
@@ -86,3 +86,33 @@ def canonical_facing(motion: Motion) -> Motion:
     rot = motion.rotations.copy()
     rot[:, 0] = matrix_to_axis_angle(Rz @ axis_angle_to_matrix(motion.rotations[:, 0]))
     return Motion(motion.fps, root, rot, motion.text)
+
+
+def retime_hold(motion: Motion, seconds: float, speed: float = 0.1, min_still_s: float = 0.4,
+                keep_s: float = 0.5) -> Motion | None:
+    """The motion with its held pose held longer (or shorter) so that it lasts ``seconds`` [s].
+
+    The hold is the longest stretch of frames in which every joint moves slower than ``speed`` [m/s];
+    its middle frame is repeated (or frames of the stretch are dropped, keeping at least ``keep_s``).
+    The way into the pose and out of it are kept as they are. None when the motion has no still
+    stretch of at least ``min_still_s`` [s] (nothing is held) or cannot be made that short."""
+    pos = motion.positions()
+    still = np.r_[False, (np.linalg.norm(np.diff(pos, axis=0), axis=-1).max(-1) * motion.fps) < speed]
+    best, start, run = (0, 0), None, 0
+    for t, s in enumerate(np.r_[still, False]):
+        if s:
+            start = t if start is None else start
+        elif start is not None:
+            best, start = max(best, (t - start, start)), None
+    length, first = best
+    if length < min_still_s * motion.fps:
+        return None
+    change = int(round(seconds * motion.fps)) - motion.n_frames
+    if change < 0 and length + change < keep_s * motion.fps:
+        return None
+    mid = first + length // 2
+    if change >= 0:
+        idx = np.r_[np.arange(mid + 1), np.full(change, mid), np.arange(mid + 1, motion.n_frames)]
+    else:
+        idx = np.r_[np.arange(mid + 1), np.arange(mid + 1 - change, motion.n_frames)]
+    return Motion(motion.fps, motion.root_pos[idx], motion.rotations[idx], motion.text)
