@@ -23,7 +23,8 @@ _SPLIT = re.compile(r"\s*(?:,|;|\.)?\s*\b(?:and then|and after that|after that|t
                     r"and afterwards?|next|after which|and finally|finally|and lastly|lastly|and to finish|to finish|"
                     r"(?:and )?once (?:you(?:'re| are) done|you(?:'ve| have)? finished|you finish|done)|"
                     r"(?:and )?when (?:you(?:'re| are) done|you(?:'ve| have)? finished|you finish|done)|"
-                    r"and (?:end|finish) (?:with|by)|(?:end|finish) (?:with|by))\b\s*,?\s*|\s*[.;]\s+")
+                    r"and (?:end|finish) (?:with|by)|(?:end|finish) (?:with|by))\b\s*,?\s*|\s*[.;]\s+"
+                    r"|\s*,\s*(?:and\s+)?(?:second|secondly|third|thirdly)\b\s*,?\s*")   # "first X, second Y"
 # "before you bow, clap" / "clap before you bow" / "bow, but first clap" / "after you nod, clap" / "clap after a nod"
 _ORDER = (
     (re.compile(r"^(?:right |just )?before (?:you )?(.+?),\s*(.+)$"), (1, 0)),
