@@ -77,28 +77,15 @@ def test_a_gate_without_thresholds_lets_everything_through(gate):
     assert open_gate.accept("do a backflip").capabilities   # the refusals above come from the thresholds
 
 
-def test_language_config_errors_name_the_field(tmp_path):
+@pytest.mark.parametrize("text, field", [
+    ("gate: {min_similarity: 3}", "min_similarity"), ("cannot: {flying_saucers: [fly]}", "flying_saucers"),
+    ("gate: {wordnet_senses: -1}", "wordnet_senses"), ("check: {repeat_above: 0}", "repeat_above"),
+    ("check: {retime_holds: 1}", "retime_holds"), ("gate: {max_total_seconds: 5}", "max_total_seconds"),
+    ("gate: {threshold: 0.5}", "gate")])
+def test_language_config_errors_name_the_field(tmp_path, text, field):
     p = tmp_path / "language.yaml"
-    p.write_text("gate: {min_similarity: 3}\n")
-    with pytest.raises(ConfigError, match="min_similarity"):
-        load_language_config(p)
-    p.write_text("cannot: {flying_saucers: [fly]}\n")
-    with pytest.raises(ConfigError, match="flying_saucers"):
-        load_language_config(p)
-    p.write_text("gate: {wordnet_senses: -1}\n")
-    with pytest.raises(ConfigError, match="wordnet_senses"):
-        load_language_config(p)
-    p.write_text("check: {repeat_above: 0}\n")
-    with pytest.raises(ConfigError, match="repeat_above"):
-        load_language_config(p)
-    p.write_text("check: {retime_holds: 1}\n")
-    with pytest.raises(ConfigError, match="retime_holds"):
-        load_language_config(p)
-    p.write_text("gate: {max_total_seconds: 5}\n")
-    with pytest.raises(ConfigError, match="max_total_seconds"):
-        load_language_config(p)
-    p.write_text("gate: {threshold: 0.5}\n")
-    with pytest.raises(ConfigError, match="gate"):
+    p.write_text(text + "\n")
+    with pytest.raises(ConfigError, match=field):
         load_language_config(p)
 
 
