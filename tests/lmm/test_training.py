@@ -184,3 +184,43 @@ def test_several_corpora_are_pooled_and_cached_apart(tiny_run, tmp_path):
     two = load_corpus_records(cfg, tok, "train", tmp_path / "a")   # same cache folder: a new fingerprint
     assert len(two) == 2 * len(one)
     np.testing.assert_array_equal(two[len(one)].codes, one[0].codes)
+
+
+def test_an_lmm_moved_onto_permuted_codes_predicts_the_same(tiny_run):
+    """A new tokenizer whose codes are a permutation of the old one's: aligned and remapped, the model gives
+    the old model's logits, permuted."""
+    import torch
+
+    from humanoid_lmm.lmm.data_lmm import encode_corpus
+    from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel
+    from humanoid_lmm.lmm.vocab_init import code_alignment, remap_motion_rows
+
+    tmp, final = tiny_run
+    old = LargeMotionModel.from_pretrained(final)
+    moved = LargeMotionModel.from_pretrained(final)
+    v = old.vocab
+    perm = np.random.default_rng(0).permutation(v.codebook_size)          # new code = perm[old code]
+    codes = [r.codes for r in encode_corpus(tiny_motion_tokenizer(), tmp / "corpus", "train")]
+    source = code_alignment(codes, [perm[c] for c in codes], v.codebook_size)
+    used = np.unique(np.concatenate([c.ravel() for c in codes]))
+    np.testing.assert_array_equal(source[perm[used]], used)               # each used new code -> its old code
+    assert remap_motion_rows(moved.model, v, source) > 0
+    c = codes[0][:3].ravel()
+    ids_old = torch.tensor([[v.eos_id, v.mot_id] + list(c + v.motion_base)])
+    ids_new = torch.tensor([[v.eos_id, v.mot_id] + list(perm[c] + v.motion_base)])
+    with torch.no_grad():
+        lo = old.model(ids_old).logits[0, :, v.motion_base:v.motion_base + v.codebook_size]
+        ln = moved.model(ids_new).logits[0, :, v.motion_base:v.motion_base + v.codebook_size]
+    torch.testing.assert_close(ln[:, perm[used]], lo[:, used])
+
+
+def test_cli_remap_codes_writes_a_loadable_lmm(tiny_run, tmp_path, capsys):
+    from humanoid_lmm.lmm.cli import main
+    from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel
+
+    tmp, final = tiny_run
+    assert main(["lmm", "remap-codes", "--init", str(final), "--old-motion-tokenizer", str(tmp / "mtok"),
+                 "--motion-tokenizer", str(tmp / "mtok"), "--data", str(tmp / "corpus"), "--out",
+                 str(tmp_path / "moved"), "--threads", "1"]) == 0
+    assert "100.0% of the codes are the same" in capsys.readouterr().out
+    assert LargeMotionModel.from_pretrained(tmp_path / "moved").motion_tokenizer is not None

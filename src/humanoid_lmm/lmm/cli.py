@@ -132,6 +132,29 @@ def _safe(func):
     return run
 
 
+def cmd_remap_codes(args) -> int:
+    """An LMM moved onto a new motion tokenizer's ids (vocab_init.remap_motion_rows), written with it bundled."""
+    from humanoid_lmm.lmm.data_lmm import encode_corpus
+    from humanoid_lmm.lmm.modeling_lmm import LargeMotionModel, load_motion_tokenizer
+    from humanoid_lmm.lmm.vocab_init import code_alignment, remap_motion_rows
+    import torch
+
+    torch.set_num_threads(args.threads)
+    lmm = LargeMotionModel.from_pretrained(args.init)
+    new = load_motion_tokenizer(args.motion_tokenizer)
+    lmm.set_motion_tokenizer(new)   # checks K, P, alpha and fps against the model
+    old_codes = [r.codes for r in encode_corpus(load_motion_tokenizer(args.old_motion_tokenizer), args.data, "train",
+                                                limit=args.clips)]
+    new_codes = [r.codes for r in encode_corpus(new, args.data, "train", limit=args.clips)]
+    source = code_alignment(old_codes, new_codes, lmm.vocab.codebook_size)
+    same = sum(int((o == n).sum()) for o, n in zip(old_codes, new_codes)) / sum(o.size for o in old_codes)
+    changed = remap_motion_rows(lmm.model, lmm.vocab, source)
+    lmm.save_pretrained(args.out, motion_tokenizer_src=args.motion_tokenizer)
+    print(f"{len(old_codes)} clips: {same:.1%} of the codes are the same in both tokenizers; {changed} of "
+          f"{lmm.vocab.codebook_size} motion rows take an old code's row; written to {args.out}")
+    return 0
+
+
 def register(subparsers) -> None:
     """Add ``lmm`` (with ``train``) and ``generate`` to the top-level ``humanoid-lmm`` parser."""
     lmm = subparsers.add_parser("lmm", help="Large Motion Model jobs", description=__doc__,
@@ -141,6 +164,17 @@ def register(subparsers) -> None:
     _add_train_args(tr)
     tr.set_defaults(func=_safe(cmd_train))
     register_scale(sub, _safe)
+    rm = sub.add_parser("remap-codes", help="move an LMM onto a new motion tokenizer's ids (before training on them)",
+                        description="Example: humanoid-lmm lmm remap-codes --init models/lmm --old-motion-tokenizer "
+                        "models/motionbook --motion-tokenizer runs/tok_nod --data data/corpus_gen --out runs/lmm_moved")
+    rm.add_argument("--init", required=True, help="the trained LMM directory")
+    rm.add_argument("--old-motion-tokenizer", required=True, help="the motion tokenizer it was trained with")
+    rm.add_argument("--motion-tokenizer", required=True, help="the new motion tokenizer (same K, parts, alpha, fps)")
+    rm.add_argument("--data", required=True, help="MotionLib corpus whose clips both tokenizers encode")
+    rm.add_argument("--clips", type=int, default=4000, help="train clips encoded for the alignment")
+    rm.add_argument("--out", required=True)
+    rm.add_argument("--threads", type=int, default=2)
+    rm.set_defaults(func=_safe(cmd_remap_codes))
 
     g = subparsers.add_parser("generate", help="text command -> motion .npz",
                               description="Example: humanoid-lmm generate \"wave your right hand\" -o wave.npz")

@@ -22,12 +22,13 @@ Example::
 """
 from __future__ import annotations
 
+import numpy as np
 import torch
 
 from humanoid_lmm.errors import ConfigError
 from humanoid_lmm.lmm.processing_lmm import MotionVocab
 
-__all__ = ["motion_token_ids", "init_motion_rows", "embeddings_tied"]
+__all__ = ["motion_token_ids", "init_motion_rows", "embeddings_tied", "code_alignment", "remap_motion_rows"]
 
 
 def motion_token_ids(vocab: MotionVocab) -> list[int]:
@@ -72,3 +73,40 @@ def init_motion_rows(model, vocab: MotionVocab, noise: float = 0.01, seed: int =
         if getattr(head, "bias", None) is not None:
             head.bias[new] = head.bias[:n_text].mean()
     return {"rows": len(new), "text_rows": n_text, "tied": tied, "noise": noise}
+
+
+def code_alignment(old: list[np.ndarray], new: list[np.ndarray], codebook_size: int) -> np.ndarray:
+    """(K,) for each code of a new motion tokenizer, the code of the old one that most often stands at the same
+    place (clip, time step, part) when both encode the same clips; a code never used by the new one maps to
+    itself. ``old``/``new``: (S, P) codes of the same clips, pairwise of equal shape."""
+    counts = np.zeros((codebook_size, codebook_size), np.int64)   # [new, old]
+    for o, n in zip(old, new):
+        o, n = np.asarray(o), np.asarray(n)
+        if o.shape != n.shape:
+            raise ConfigError(f"code_alignment: the tokenizers give {o.shape} and {n.shape} codes for one clip; "
+                              "they must share downsampling and parts")
+        np.add.at(counts, (n.ravel(), o.ravel()), 1)
+    source = counts.argmax(1)
+    unseen = counts.sum(1) == 0
+    source[unseen] = np.flatnonzero(unseen)
+    return source
+
+
+@torch.no_grad()
+def remap_motion_rows(model, vocab: MotionVocab, source: np.ndarray) -> int:
+    """Move a trained LMM onto a new motion tokenizer's ids: the embedding row (and untied output row and
+    bias) of ``<motion_c>`` becomes the old row of ``<motion_source[c]>`` (:func:`code_alignment`), so the
+    model starts out predicting, in the new ids, what it predicted in the old ones. Returns the rows changed."""
+    source = np.asarray(source)
+    if source.shape != (vocab.codebook_size,) or source.min() < 0 or source.max() >= vocab.codebook_size:
+        raise ConfigError(f"remap_motion_rows: source must be {vocab.codebook_size} codes in [0, {vocab.codebook_size})")
+    ids = torch.arange(vocab.codebook_size) + vocab.motion_base
+    src = torch.as_tensor(source, dtype=torch.long) + vocab.motion_base
+    emb = model.get_input_embeddings().weight
+    emb[ids] = emb[src].clone()
+    head = model.get_output_embeddings()
+    if head is not None and not embeddings_tied(model):
+        head.weight[ids] = head.weight[src].clone()
+        if getattr(head, "bias", None) is not None:
+            head.bias[ids] = head.bias[src].clone()
+    return int((source != np.arange(vocab.codebook_size)).sum())
