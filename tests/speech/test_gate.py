@@ -111,7 +111,7 @@ def test_can_do_examples_join_the_phrase_table(gate):
     bare = CommandGate(rule, examples=[])
     with pytest.raises(CommandRejected):
         bare.accept(text)
-    one = CommandGate(rule, examples=[GateExample("bend your knees deeply", True, ("squat",))])
+    one = CommandGate(rule, examples=[GateExample("a deep knee bend", True, ("squat",))])
     assert one.accept(text).capabilities == ("squat",)
 
 

@@ -90,8 +90,11 @@ _LEAD = re.compile(
     r"(?:i'?d|i would) really (?:like|love) (?:you to|it if you|to see you|to see)|"
     r"it'?d be (?:great|nice|cool|good) if you(?: could)?|it would (?:help|be good) if you(?: could)?|"
     r"(?:may|can|could) i ask you to|(?:i'?m|i am) curious (?:whether|if) you (?:can|could)|lemme see|"
-    r"(?:can|could|may) (?:i|we) (?:get|have|see)|(?:i )?(?:bet|dare) you (?:can'?t |to )?|"
-    r"imagine (?:you'?re|you are) |pretend (?:you'?re|you are|to be|to) )\b,?\s*)+")
+    r"(?:can|could|may) (?:i|we) (?:get|have|see)|(?:i )?(?:bet|dare) you (?:can'?t |to )?|pretend to )\b,?\s*)+")
+# a role or scene set before the request ("pretend you're a butler and bow" -> "bow"; "imagine you're at a party,
+# dance" -> "dance"); without a request after it, the scene is the request ("pretend you're a statue")
+_PRETEND = re.compile(r"^(?:just )?(?:pretend|imagine|act like|act as if)(?: that)? (?:you'?re|you are|you were) (.+?)"
+                      r"(?:(?:,| and| then| so)\s+(.+))?$")
 _TAIL = re.compile(r"(?:,?\s*\b(?:please|pls|plz|for me|for us|thanks|thank you|now|right now|ok|okay|if you can|"
                    r"real quick|will you|would you|could you|already|again|if you like|if you want|if you don't mind)\b[?!.]*)+$")
 
@@ -123,6 +126,9 @@ def strip_courtesy(clause: str) -> str:
     nothing would be left."""
     t = tidy(clause).strip(" ,.?!")
     t = _OPINION.sub(r"\1", t)
+    m = _PRETEND.match(t)
+    if m:
+        t = m.group(2) or m.group(1)
     out = _DECORATION.sub("", _ADDRESSEE.sub("", _TAIL.sub("", _LEAD.sub("", _CONTEXT.sub("", t)))))
     out = tidy(out).strip(" ,.?!")
     return out if out else t
