@@ -22,9 +22,13 @@ _COUNT = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five tim
 _NUM = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 # primitives whose name has no side word but which have a two-sided family member
 _BOTH = {"wave_both": ("wave_*", "both"), "raise_both_arms": ("raise_*_arm", "both")}
-# the caption a plain request maps to (the phrasing of lmm.evaluate's command table where it has one)
+# the caption a plain request maps to (the phrasing of lmm.evaluate's command table where it has one). For reach
+# up and salute, the built-in motion model follows another of the corpus's own templates far better (each
+# template of every primitive generated with seeds 100-107 and checked, 2026-12-07, docs/language.md):
+# "reach for the sky" 7/8 against "reach up" 0/8 (no rise onto the toes), "raise your right hand to your
+# forehead in a salute" 6/8 against "salute" 1/8; every other primitive's first template does as well as any
 _PREFERRED = {"wave_right": 0, "wave_left": 1, "kick_left": 4, "kick_right": 0, "step_back": 1,
-              "step_forward": 2, "jump_in_place": 0, "clap": 0}
+              "step_forward": 2, "jump_in_place": 0, "clap": 0, "reach_up": 1, "salute": 4}
 
 
 @dataclass(frozen=True)
