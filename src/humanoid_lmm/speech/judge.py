@@ -55,13 +55,19 @@ def _content_words(clause: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]+", text.lower()) if w not in _FUNCTION_WORDS]
 
 
+def _known(word: str, capability_words) -> bool:
+    """The word or its singular / plural is a capability phrase's ("shoulder" for "shrug your shoulders")."""
+    return word in capability_words or word + "s" in capability_words or \
+        (word.endswith("s") and word[:-1] in capability_words) or (word.endswith("es") and word[:-2] in capability_words)
+
+
 def reading_features(reading, capability_words) -> np.ndarray:
     """(len(FEATURES),) features of a :class:`humanoid_lmm.text.understand.CommandReading`."""
     clauses = reading.clauses
     s = np.array([c.score for c in clauses])
     neg = np.array([c.negative for c in clauses])
     words = [w for c in clauses for w in _content_words(c.text)]
-    unknown = sum(w not in capability_words for w in words)
+    unknown = sum(not _known(w, capability_words) for w in words)
     return np.array([s.min(), (s - neg).min(), neg.max(), unknown, unknown / max(len(words), 1), len(words),
                      len(clauses)], dtype=float)
 

@@ -76,6 +76,7 @@ def split_conjunctions(clause: str) -> list[str]:
 
 _LEAD = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|um+|uh+|erm|hmm+|meh|lol|lmao|haha|alright|all right|now|now then|robot|yo|please|"
+    r"sorry(?: to (?:bother|trouble|interrupt) you)?|excuse me|pardon me|"
     r"pls|plz|kindly|"
     r"just|go on and|go ahead and|come on|and)\b,?\s*"
     r"|(?:would|do) you mind\b\s*|(?:could|can|would|will|won't) (?:you|u|ya)(?: please| kindly| maybe| just)?\b\s*"
