@@ -191,17 +191,24 @@ class CheckedGenerator:
         ``counts``: the repetitions each action was asked for (None: as its caption says). Each action is
         sampled on its own caption (and, with ``check``, captioned and resampled up to ``attempts`` times
         until it shows its capability), decoded, and the motions are joined in the world by
-        :func:`humanoid_lmm.lmm.chain.chain_motions` (each starts where and facing how the last ended).
-        An action asked for N >= 2 repetitions is its caption N times joined when the caption cannot carry a
-        count ("salute three times"); for N > ``repeat_above`` it is chunks of at most ``repeat_above``
-        repetitions ("clap 8 times": "clap your hands four times" twice; a single "clap once" clip claps
-        twice), each checked for its count by its caption, and a chunk no sample of which showed its count is
-        made one repetition at a time, as is an N <= ``repeat_above`` whose counted caption never showed it.
-        The joined motion's planted feet are pinned again across the joins (``foot_lock``). With ``fill_durations``, an action that is not a held pose and is asked
-        for a duration is one clip of free length, then as many more as bring the total nearest to it
-        ("keep clapping for 6 seconds": the motion model makes poor clips when forced to an unnatural
-        length); else one clip of that length, or, longer than the model's longest clip, that many equal
-        stretches joined (the gate lets such a duration through only for movements that are not held poses)."""
+        :func:`humanoid_lmm.lmm.chain.chain_motions` (each starts where and facing how the last ended); the
+        joined motion's planted feet are pinned again across the joins (``foot_lock``). An action is made of
+        several clips when:
+
+        - it asks for N >= 2 repetitions and its caption cannot carry a count ("salute three times"): the
+          caption N times;
+        - N > ``repeat_above``: chunks of at most ``repeat_above`` repetitions ("clap 8 times": "clap your
+          hands four times" twice; a single "clap once" clip claps twice), each checked for its count by its
+          caption; a chunk no sample of which showed its count is made one repetition at a time, and so is an
+          N <= ``repeat_above`` whose counted caption never showed it;
+        - ``fill_durations`` and it is a movement asked for a duration: one clip of free length, then as many
+          more as bring the total nearest to it ("keep clapping for 6 seconds": the motion model makes poor
+          clips when forced to an unnatural length);
+        - a duration longer than the model's longest clip: that many equal stretches (the gate lets such a
+          duration through only for movements that are not held poses).
+
+        With ``retime_holds``, a held pose asked for a duration is one clip of the model's own length whose
+        hold is retimed to it (:func:`humanoid_lmm.motion.ops.retime_hold`); else one clip of that length."""
         if len(steps) != len(wanted) or not steps:
             raise ValueError(f"{len(steps)} steps for {len(wanted)} wanted capabilities")
         counts = tuple(counts) if counts is not None else (None,) * len(steps)
