@@ -55,9 +55,16 @@ def _content_words(clause: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]+", text.lower()) if w not in _FUNCTION_WORDS]
 
 
+# parts of the robot's body that no capability phrase happens to name ("bring your knee up to your belly");
+# not fingers, toes, face, eyes or mouth, which it cannot move on their own
+_BODY_WORDS = frozenset("belly stomach tummy thigh thighs shin shins elbow elbows wrist wrists ankle ankles torso "
+                        "neck spine".split())
+
+
 def _known(word: str, capability_words) -> bool:
-    """The word or its singular / plural is a capability phrase's ("shoulder" for "shrug your shoulders")."""
-    return word in capability_words or word + "s" in capability_words or \
+    """The word or its singular / plural is a capability phrase's ("shoulder" for "shrug your shoulders"), or
+    names a part of the robot's body."""
+    return word in capability_words or word in _BODY_WORDS or word + "s" in capability_words or \
         (word.endswith("s") and word[:-1] in capability_words) or (word.endswith("es") and word[:-2] in capability_words)
 
 
