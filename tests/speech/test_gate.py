@@ -135,7 +135,7 @@ def test_held_out_out_of_scope_is_refused(held_out):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: set a 19/379 = 5.0 %, set b 13/317 = 4.1 % "
+@pytest.mark.xfail(strict=True, reason="issue 17 goal not met yet: set a 17/379 = 4.5 %, set b 12/317 = 3.8 % "
                                        "measured (docs/model_card.md)")
 def test_held_out_paraphrases_are_rarely_refused(held_out):
     assert len(held_out["false_refusals"]) <= 0.02 * held_out["n_paraphrases"]
