@@ -5,8 +5,9 @@ Two thresholds on similarity (every clause close to a capability phrase, and clo
 (cannot: a wave with an impossible part); both score 0.72-0.86. What differs is whether the words the
 similarity did not explain belong to the robot's world. So the judge adds, next to the similarities,
 counts of content words that no capability phrase uses (``CommandReader.capability_words``: the
-catalogue's phrases, their thesaurus and WordNet variants, the can-do example lines). Weights and the acceptance threshold are fitted by bench/calibrate_gate.py
-on config/gate_examples.tsv with cross-validation, and saved as JSON (``gate.judge``).
+catalogue's phrases, their thesaurus and WordNet variants, the can-do example lines). Weights and the
+acceptance threshold are fitted by bench/calibrate_gate.py on config/gate_examples.tsv with
+cross-validation, and saved as JSON (``gate.judge``).
 
     judge = GateJudge.load("gate_judge.json")
     judge.probability(reading_features(reading, reader.capability_words))   # P(can do)
