@@ -173,3 +173,17 @@ def test_a_long_hold_is_a_clip_of_its_own_length_held_longer(checked):
         made = retimed.generate_steps(step, want, seed=seed).motion
         assert made.duration_s == pytest.approx(10.0, abs=0.06) and check_behaviour(want[0], made).passed
     assert not all(check_behaviour(want[0], forced.generate_steps(step, want, seed=s).motion).passed for s in (0, 1))
+
+
+def test_quickly_is_a_clip_of_the_action_played_faster(checked):
+    """"clap your hands quickly": the model's own fast clip mostly claps once; the normal clip played at the
+    corpus's x1.45 claps as asked, in 1/1.45 of the time."""
+    from humanoid_lmm.eval.behaviour import check_behaviour
+
+    step, want = [("clap your hands quickly", None)], ("clap",)
+    paced = CheckedGenerator(checked.generator, checked.reader, attempts=3, retime_speed=True)
+    worded = CheckedGenerator(checked.generator, checked.reader, attempts=3, retime_speed=False)
+    normal = checked.generator.generate("clap your hands", seed=0)
+    fast = paced.generate_steps(step, want, seed=0).motion
+    assert fast.duration_s == pytest.approx(normal.duration_s / 1.45, abs=0.1) and check_behaviour("clap", fast).passed
+    assert not all(check_behaviour("clap", worded.generate_steps(step, want, seed=s).motion).passed for s in range(4))

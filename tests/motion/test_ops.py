@@ -85,3 +85,16 @@ def test_retime_hold_refuses_a_motion_that_holds_nothing():
     params = prim.sample(np.random.default_rng(0))
     jog = build_clip([(prim, params)], lead_in=0.0)
     assert retime_hold(jog.slice(5, -5), 8.0) is None
+
+
+def test_change_speed_keeps_the_path_and_scales_the_time():
+    from humanoid_lmm.motion.ops import change_speed
+    from humanoid_lmm.motion.synth import PRIMITIVES, build_clip
+
+    prim = PRIMITIVES["squat"]
+    clip = build_clip([(prim, prim.sample(np.random.default_rng(0)))])
+    fast = change_speed(clip, 2.0)
+    assert fast.fps == clip.fps and abs(fast.n_frames - clip.n_frames / 2) <= 1
+    np.testing.assert_allclose(fast.positions()[::5], clip.positions()[::10][: len(fast.positions()[::5])], atol=1e-6)
+    with pytest.raises(MotionError, match="speed"):
+        change_speed(clip, 0.0)

@@ -80,7 +80,8 @@ def test_a_gate_without_thresholds_lets_everything_through(gate):
 @pytest.mark.parametrize("text, field", [
     ("gate: {min_similarity: 3}", "min_similarity"), ("cannot: {flying_saucers: [fly]}", "flying_saucers"),
     ("gate: {wordnet_senses: -1}", "wordnet_senses"), ("check: {repeat_above: 0}", "repeat_above"),
-    ("check: {retime_holds: 1}", "retime_holds"), ("gate: {max_total_seconds: 5}", "max_total_seconds"),
+    ("check: {retime_holds: 1}", "retime_holds"), ("check: {retime_speed: 2}", "retime_speed"),
+    ("gate: {max_total_seconds: 5}", "max_total_seconds"),
     ("gate: {threshold: 0.5}", "gate")])
 def test_language_config_errors_name_the_field(tmp_path, text, field):
     p = tmp_path / "language.yaml"

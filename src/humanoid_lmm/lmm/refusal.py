@@ -26,7 +26,7 @@ from humanoid_lmm.lmm.chain import chain_motions
 from humanoid_lmm.lmm.fast_decoding import step_fn
 from humanoid_lmm.lmm.templates import M2T_QUESTIONS
 from humanoid_lmm.motion.foot_lock import FootLock
-from humanoid_lmm.motion.ops import retime_hold
+from humanoid_lmm.motion.ops import change_speed, retime_hold
 
 
 def read_count(text: str) -> int | None:
@@ -90,14 +90,16 @@ class CheckedGenerator:
     """Wraps a :class:`MotionGenerator`: generate, caption, compare, retry, refuse."""
 
     def __init__(self, generator, reader, attempts: int = 3, repeat_above: int | None = None,
-                 split_on_mismatch: bool = True, fill_durations: bool = False, retime_holds: bool = False):
+                 split_on_mismatch: bool = True, fill_durations: bool = False, retime_holds: bool = False,
+                 retime_speed: bool = False):
         """``repeat_above``: an action asked for more repetitions than this is generated one repetition at
         a time and the repetitions are joined (None: first as one counted caption); ``split_on_mismatch``:
         so is one whose counted caption did not show its count in ``attempts`` samples (else: refused);
         ``fill_durations``: a duration asked of a movement that is not a held pose is filled with clips of
         the movement's own length (else: one clip forced to that length); ``retime_holds``: a duration asked
         of a held pose is met by holding the pose of a clip of the model's own length longer or shorter
-        (else: one clip forced to that length)."""
+        (else: one clip forced to that length); ``retime_speed``: "quickly" / "slowly" is a clip asked for
+        without the speed word, played at the corpus's speed factor (else: the speed word in the caption)."""
         if not 1 <= int(attempts) <= 20:
             raise ValueError(f"attempts={attempts!r}: must be an integer in [1, 20]")
         if repeat_above is not None and not (isinstance(repeat_above, int) and repeat_above >= 1):
@@ -105,13 +107,15 @@ class CheckedGenerator:
         self.generator, self.reader, self.attempts = generator, reader, int(attempts)
         self.repeat_above, self.split_on_mismatch = repeat_above, bool(split_on_mismatch)
         self.fill_durations, self.retime_holds = bool(fill_durations), bool(retime_holds)
+        self.retime_speed = bool(retime_speed)
         self.captioner = MotionCaptioner(generator.lmm)
 
     @classmethod
     def from_config(cls, generator, reader, language) -> "CheckedGenerator":
         """With the ``check`` settings of a :class:`humanoid_lmm.speech.gate.LanguageConfig`."""
         return cls(generator, reader, language.check_attempts, language.check_repeat_above,
-                   fill_durations=language.check_fill_durations, retime_holds=language.check_retime_holds)
+                   fill_durations=language.check_fill_durations, retime_holds=language.check_retime_holds,
+                   retime_speed=language.check_retime_speed)
 
     def _family(self, name: str) -> str:
         return self.reader.catalogue[name].family
@@ -161,6 +165,17 @@ class CheckedGenerator:
         n = -(-count // max(1, size or count))
         return [cap.caption(count // n + (i < count % n), slots.speed, None, slots.degrees) for i in range(n)]
 
+    def _without_speed(self, text: str, want: str, count: int | None, duration_s: float | None) -> tuple[str, float]:
+        """(caption, speed factor): with ``retime_speed``, "clap your hands quickly" -> ("clap your hands three
+        times"..., 1.45), the corpus's factors (motion.synth SPEEDS); unchanged (factor 1) otherwise."""
+        from humanoid_lmm.motion.synth.base import SPEEDS
+        from humanoid_lmm.text.slots import read_slots
+
+        slots = read_slots(text)
+        if not (self.retime_speed and slots.speed in SPEEDS and slots.speed and duration_s is None):
+            return text, 1.0
+        return self.reader.catalogue[want].caption(count, "", None, slots.degrees), SPEEDS[slots.speed]
+
     def _held(self, text, want, duration_s, seed, check, captions) -> tuple[str, np.ndarray, int] | None:
         """A held pose for ``duration_s``: (caption, codes, attempt) of a clip of the model's own length whose
         hold :func:`humanoid_lmm.motion.ops.retime_hold` can stretch (or shorten) to it, else None."""
@@ -208,7 +223,10 @@ class CheckedGenerator:
           duration through only for movements that are not held poses).
 
         With ``retime_holds``, a held pose asked for a duration is one clip of the model's own length whose
-        hold is retimed to it (:func:`humanoid_lmm.motion.ops.retime_hold`); else one clip of that length."""
+        hold is retimed to it (:func:`humanoid_lmm.motion.ops.retime_hold`); else one clip of that length.
+        With ``retime_speed``, an action asked "quickly" or "slowly" (and no duration) is made as above from
+        its caption without the speed word and then played at the corpus's speed factor
+        (:func:`humanoid_lmm.motion.ops.change_speed`)."""
         if len(steps) != len(wanted) or not steps:
             raise ValueError(f"{len(steps)} steps for {len(wanted)} wanted capabilities")
         counts = tuple(counts) if counts is not None else (None,) * len(steps)
@@ -217,6 +235,7 @@ class CheckedGenerator:
         base = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
         longest = float(self.generator.lmm.config.max_motion_seconds)
         pieces, captions, tries = [], [], 0     # pieces: (action index, caption text, codes, hold [s] or None)
+        pace = [1.0] * len(steps)               # speed factor each action's clips are played at
 
         def mismatch(text, what, want):
             return MotionMismatch(f"{self.attempts} motions for {text!r} ({what}) did not show {want} (they showed: "
@@ -225,6 +244,7 @@ class CheckedGenerator:
 
         for k, ((text, duration_s), want, count) in enumerate(zip(steps, wanted, counts)):
             where = f"action {k + 1} of {len(steps)}"
+            text, pace[k] = self._without_speed(text, want, count, duration_s)
             parts, part_s = None, None   # captions of the clips the action is made of, when more than one
             counted = self.reader.catalogue[want].counts
             if count is not None and count >= 2 and (not counted or (self.repeat_above is not None
@@ -270,6 +290,7 @@ class CheckedGenerator:
                 tries = max(tries, got[1])
         motions = [self.generator._decode(c, t) if hold is None else retime_hold(self.generator._decode(c, t), hold)
                    for _, t, c, hold in pieces]
+        motions = [m if pace[k] == 1.0 else change_speed(m, pace[k]) for (k, _, _, _), m in zip(pieces, motions)]
         frames = [0] * len(steps)
         for (k, _, _, _), m in zip(pieces, motions):
             frames[k] += m.n_frames

@@ -18,7 +18,7 @@ from .rotations import (
 )
 from .skeleton import FOOT_JOINTS
 
-__all__ = ["resample", "ground_align", "canonical_facing", "heading", "retime_hold"]
+__all__ = ["resample", "ground_align", "canonical_facing", "heading", "retime_hold", "change_speed"]
 
 
 def resample(motion: Motion, fps: float) -> Motion:
@@ -116,3 +116,11 @@ def retime_hold(motion: Motion, seconds: float, speed: float = 0.1, min_still_s:
     else:
         idx = np.r_[np.arange(mid + 1), np.arange(mid + 1 - change, motion.n_frames)]
     return Motion(motion.fps, motion.root_pos[idx], motion.rotations[idx], motion.text)
+
+
+def change_speed(motion: Motion, speed: float) -> Motion:
+    """The motion played ``speed`` times as fast (> 1 faster, < 1 slower), at its own frame rate: the same
+    poses along the same path, the timing scaled as the corpus scales a "quickly" or "slowly" clip."""
+    if not np.isfinite(speed) or speed <= 0:
+        raise MotionError(f"change_speed: speed must be a number > 0, got {speed!r}")
+    return resample(Motion(motion.fps * speed, motion.root_pos, motion.rotations, motion.text), motion.fps)

@@ -67,6 +67,7 @@ class LanguageConfig:
     check_repeat_above: int | None = 4   # counts above this are generated one repetition at a time (None: never)
     check_fill_durations: bool = True    # a duration of a movement (not a held pose): clips of its own length
     check_retime_holds: bool = True      # a duration of a held pose: the hold of a clip of its own length retimed
+    check_retime_speed: bool = True      # "quickly" / "slowly": a clip without the speed word, played faster / slower
     cannot: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self):
@@ -88,7 +89,7 @@ class LanguageConfig:
         r = self.check_repeat_above
         if r is not None and (not isinstance(r, int) or not 1 <= r <= 20):
             raise ConfigError(f"language config: check.repeat_above must be null or an integer in [1, 20], got {r!r}")
-        for name in ("check_fill_durations", "check_retime_holds"):
+        for name in ("check_fill_durations", "check_retime_holds", "check_retime_speed"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigError(f"language config: check.{name[6:]} must be true or false, got {getattr(self, name)!r}")
         unknown = sorted(set(self.cannot) - set(WHY))
@@ -103,7 +104,7 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
     gate_keys = {"min_similarity", "min_margin", "max_actions", "max_seconds", "max_total_seconds", "max_repetitions",
                  "suggestions", "wordnet_senses", "examples", "judge"}
     for name, sect, keys in (("gate", gate, gate_keys), ("check", check, {"enabled", "attempts", "repeat_above", "fill_durations",
-                                                                          "retime_holds"})):
+                                                                          "retime_holds", "retime_speed"})):
         if not isinstance(sect, dict) or set(sect) - keys:
             raise ConfigError(f"{path}: field {name!r} must be a mapping of {sorted(keys)}")
     if not isinstance(cannot, dict) or not all(isinstance(v, list) and all(isinstance(p, str) for p in v)
@@ -113,6 +114,7 @@ def load_language_config(path: str | Path | None = None) -> LanguageConfig:
                           check_attempts=check.get("attempts", 3), check_repeat_above=check.get("repeat_above", 4),
                           check_fill_durations=check.get("fill_durations", True),
                           check_retime_holds=check.get("retime_holds", True),
+                          check_retime_speed=check.get("retime_speed", True),
                           cannot={k: tuple(v) for k, v in cannot.items()})
 
 
