@@ -165,3 +165,15 @@ def test_a_clause_listing_actions_is_cut_only_where_each_piece_reads_better(read
     assert r.capabilities == ("shrug",) and r.duration_s == 2.0
     assert reader.read("raise your left arm, then raise your right").capabilities == ("raise_left_arm",
                                                                                       "raise_right_arm")
+
+
+@pytest.mark.parametrize("text, side", [
+    ("raise your left arm but leave the right one down", "left"),
+    ("keep your left arm still and wave the right", "right"),
+    ("lift the right foot off the ground and stand on your left", "left"),
+    ("raise your right knee", "right"),
+])
+def test_a_side_kept_still_or_lifted_off_is_not_the_side_that_acts(text, side):
+    from humanoid_lmm.text.slots import read_slots
+
+    assert read_slots(text).side == side

@@ -187,7 +187,14 @@ _HEADINGS = (
     ("sideways", re.compile(r"\b(?:left|right|sideways|side step|sidestep)\b")),
 )
 _PLURAL_LIMBS = re.compile(r"\b(?:hands|arms)\b")
-_NOT_SIDE = re.compile(r"\b(?:not|never|but not) (?:the |your |with the |with your |using the |using your )?(?:left|right)\b")
+_NOT_SIDE = re.compile(r"\b(?:not|never|but not) (?:the |your |with the |with your |using the |using your )?(?:left|right)\b"
+                       # "raise your left arm but leave the right one down": the side kept still
+                       r"|\b(?:leave|leaving|keep|keeping) (?:the |your )?(?:left|right)(?: one| arm| hand| leg| foot)? "
+                       r"(?:down|still|where it is|on the (?:ground|floor)|at your side|relaxed)\b")
+# "lift the right foot and stand on your left": with a stand / balance, the lifted foot is not the one stood on
+_LIFTED = re.compile(r"\b(?:lift|lifting|raise|raising|pick up|hold up) (?:the |your )?(?:left|right) (?:foot|leg)"
+                     r"(?: off the (?:ground|floor)| up)?\b")
+_STAND = re.compile(r"\b(?:stand|standing|balance|balancing)\b")
 
 
 def heading(clause: str) -> str:
@@ -210,7 +217,8 @@ def _number(word: str) -> int | None:
 def read_slots(clause: str) -> Slots:
     """The slots of one (tidied, spelling-fixed) clause."""
     t = tidy(clause)
-    words = _NOT_SIDE.sub(" ", t).replace(",", " ").split()   # "with your left, not the right"
+    kept = _LIFTED.sub(" ", t) if _STAND.search(t) and len(set(re.findall(r"\b(?:left|right)\b", t))) > 1 else t
+    words = _NOT_SIDE.sub(" ", kept).replace(",", " ").split()   # "with your left, not the right"
     sides = [w for w in words if w in ("left", "right")]
     side = "both" if ("both" in words or re.search(r"\b(two handed|two arms|two hands)\b", t)) else \
         (sides[0] if len(set(sides)) == 1 else ("both" if _PLURAL_LIMBS.search(t) and not sides else ""))
